@@ -1,3 +1,9 @@
 __version__ = "0.0.1"
+# `from red_nb import *` gives the public names of every stage
 from .core import *
 from .graph import *
+from .channels import *
+from .hashing import *
+from .merging import *
+from .separation import *
+from .evaluation import *

@@ -42,16 +42,9 @@ _FOLDABLE = (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.Linear)
 
 def _with_bias(layer:nn.Module)->nn.Module:
     "A copy of a Conv/Linear layer that has a bias (zero when the original had none)"
-    if layer.bias is not None: return copy.deepcopy(layer)
-    if isinstance(layer, nn.Linear): new = nn.Linear(layer.in_features, layer.out_features, bias=True)
-    else:
-        new = type(layer)(layer.in_channels, layer.out_channels, layer.kernel_size, layer.stride, layer.padding,
-                          layer.dilation, layer.groups, bias=True, padding_mode=layer.padding_mode)
-    new = new.to(device=layer.weight.device, dtype=layer.weight.dtype)
-    with torch.no_grad():
-        new.weight.copy_(layer.weight); new.bias.zero_()
-    for name, buf in layer.named_buffers(recurse=False): new.register_buffer(name, buf.clone(), persistent=False)
-    return new.train(layer.training)
+    new = copy.deepcopy(layer)
+    if new.bias is None: new.bias = nn.Parameter(torch.zeros(new.weight.shape[0], device=new.weight.device, dtype=new.weight.dtype))
+    return new
 
 @torch.no_grad()
 def fold_bn_into(layer:nn.Module, # A Conv or Linear layer
