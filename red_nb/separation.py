@@ -16,6 +16,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .core import Report, count_cost, max_output_diff, model_device
+from .graph import replace_module
 
 # %% ../nbs/03_separation.ipynb #eb573395
 def distinct_kernels(weight:torch.Tensor, # Conv weight (C_out, C_in/groups, kh, kw) or linear weight (C_out, C_in)
@@ -265,10 +266,6 @@ def _median_times(fns, x, repeats=20, warmup=3):
 def _split(m, gather):
     return SplitConv.from_conv(m, gather) if isinstance(m, nn.Conv2d) else SplitLinear.from_linear(m, gather)
 
-def _set_module(model, name, new):
-    parent, _, attr = name.rpartition('.')
-    setattr(model.get_submodule(parent) if parent else model, attr, new)
-
 def _layer_inputs(model, example_input, names):
     "The input tensor of every named layer for one forward pass"
     got, hooks = {}, []
@@ -328,7 +325,7 @@ def separate_convs(model:nn.Module, # The (hashed, merged) model; not modified
         if chosen:
             with torch.no_grad(): d = (split(xin) - y).abs().max().item() / max(y.abs().max().item(), 1e-30)
             if d > 1e-5: raise RuntimeError(f"separate_convs: split form of {name} differs by {d:.2e} (relative) from the layer")
-            _set_module(new, name, split)
+            replace_module(new, name, split)
         rows.append(row)
     reverted = False
     if mode == 'latency' and any(r['chosen'] for r in rows):
@@ -397,7 +394,7 @@ def rebuild_model(plan:list, # From `model_plan` (or a file written by `save_mod
         if cls not in _BUILDERS: raise ValueError(f"rebuild_model: {name} has class {cls!r}, which cannot be rebuilt (known: {sorted(_BUILDERS)})")
         try: new.get_submodule(name)
         except AttributeError: raise ValueError(f"rebuild_model: {type(base_model).__name__} has no module {name!r} to rebuild") from None
-        _set_module(new, name, _BUILDERS[cls](**entry['args']).to(dev))
+        replace_module(new, name, _BUILDERS[cls](**entry['args']).to(dev))
     return new.eval()
 
 def save_model(model:nn.Module, path, **meta):
