@@ -19,6 +19,7 @@ from .core import Report, count_cost, max_output_diff, model_device, evaluate
 from .graph import fold_bn
 from .hashing import hash_weights, ALPHA
 from .merging import merge_neurons, saliency_prune
+from .channels import channel_groups
 from .separation import separate_convs
 
 # %% ../nbs/04_evaluation.ipynb #c7b0430a
@@ -163,9 +164,11 @@ def tp_global_l1(model:nn.Module, x:torch.Tensor, keep_macs:float, steps:int=400
     try: import torch_pruning as tp
     except ImportError: raise ImportError("Torch-Pruning is an optional peer baseline: pip install 'red_nb[bench]'") from None
     m = copy.deepcopy(model).eval()
-    last = [mod for mod in m.modules() if isinstance(mod, nn.Linear)][-1:]
+    if ignored is None:  # prune the channels our analysis can change; TP does not know ops such as option-A's channel pad
+        free = {n for g in channel_groups(m, x).mergeable() for n in g.producers}
+        ignored = [mod for n, mod in m.named_modules() if isinstance(mod, (nn.Conv2d, nn.Linear)) and n not in free]
     pruner = tp.pruner.MagnitudePruner(m, x, importance=tp.importance.GroupMagnitudeImportance(p=1), global_pruning=True,
-                                       pruning_ratio=1.0, iterative_steps=steps, ignored_layers=list(ignored or last))
+                                       pruning_ratio=1.0, iterative_steps=steps, ignored_layers=list(ignored))
     base = count_cost(m, x).macs
     for _ in range(steps):
         pruner.step()
@@ -191,7 +194,7 @@ def compare_methods(model:nn.Module, # The dense model
     for method, setting in tqdm(jobs, desc='compare', disable=not progress):
         t0 = time.perf_counter()
         try: new = METHODS[method](model, x, setting)
-        except ImportError as e: print(f"{method}: skipped ({e})"); continue
+        except Exception as e: print(f"{method} {setting}: skipped ({type(e).__name__}: {e})"); continue
         sec = time.perf_counter() - t0
         new, run = new if isinstance(new, tuple) else (new, new)
         c = count_cost(new, x)

@@ -68,7 +68,7 @@ def main(html=True):
             head = f"# {title}\n\n" + (f"> {front['description']}\n\n" if front.get('description') else '')
             pandoc(head + md, '-t', 'gfm', '--wrap=preserve', '-o', str(ROOT/'README.md'))
         if html:
-            pandoc(md, '-t', 'html5', '-s', '--toc', '--self-contained', '--mathml', '--resource-path', str(dest),
+            pandoc(md, '-t', 'html5', '-s', '--toc', '--self-contained', '--mathml', '--resource-path', f'{dest}:{proc}',
                    '--metadata', f'title={title}', '--metadata', f"subtitle={front.get('description', '')}",
                    '-V', f'include-before=<nav>{nav}</nav>', '-o', str(dest/f'{name}.html'))
     print(f"README.md" + (f" and {len(pages)} pages in {dest}" if html else ''))
