@@ -248,6 +248,13 @@ def _l1_keep(model, groups, ratio, scope):
 def _select(groups, select):
     return [g for g in groups.mergeable() if select is None or select(g)]
 
+def _l1_plan(model, example_input, ratio, scope, groups, select):
+    "The groups, and (group, kept channels) for every selected group that loses channels to L1 pruning"
+    groups = groups if groups is not None else channel_groups(model, example_input)
+    sel = _select(groups, select)
+    keep = _l1_keep(model, sel, ratio, scope)
+    return groups, [(g, keep[g.id]) for g in sel if len(keep[g.id]) < g.size]
+
 def l1_prune(model:nn.Module, # A (BN-folded) model; left untouched
              example_input:torch.Tensor, # One batch of inputs
              ratio:float=0.5, # Fraction of channels removed (per group, or overall with scope='global')
@@ -255,13 +262,9 @@ def l1_prune(model:nn.Module, # A (BN-folded) model; left untouched
              compensate:bool=True, # Data-free bias compensation of the removed channels
              groups=None, select=None)->nn.Module:
     "L1-norm filter pruning of every mergeable channel group (data-free baseline)"
-    groups = groups if groups is not None else channel_groups(model, example_input)
-    sel = _select(groups, select)
-    keep = _l1_keep(model, sel, ratio, scope)
+    groups, pruned = _l1_plan(model, example_input, ratio, scope, groups, select)
     plans, rows = [], []
-    for g in sel:
-        k = keep[g.id]
-        if len(k) == g.size: continue
+    for g, k in pruned:
         plans.append(Plan(g, k, {}, expected_inputs(model, g) if compensate else None))
         rows.append(_group_row(g, kept=len(k), removed=g.size - len(k),
                                compensated=sum(e is not None for e in plans[-1].expected) if compensate else 0))
@@ -276,13 +279,9 @@ def neuron_merging(model:nn.Module, # A (BN-folded) model; left untouched
                    lam:float=0.85, # Weight of the cosine distance against the bias mismatch
                    scope:str='layer', compensate:bool=True, groups=None, select=None)->nn.Module:
     "Neuron Merging (Kim et al. 2020) on a folded model: prune by L1, fold each pruned neuron into its best kept one with a scale"
-    groups = groups if groups is not None else channel_groups(model, example_input)
-    sel = _select(groups, select)
-    keep = _l1_keep(model, sel, ratio, scope)
+    groups, pruned = _l1_plan(model, example_input, ratio, scope, groups, select)
     plans, rows = [], []
-    for g in sel:
-        k = keep[g.id]
-        if len(k) == g.size: continue
+    for g, k in pruned:
         assign = {}
         if g.homogeneous and not g.members:
             ws = [model.get_submodule(n).weight.detach().reshape(g.size, -1).double() for n in g.producers]
