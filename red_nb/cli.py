@@ -19,7 +19,7 @@ from .core import cifar_resnet, cifar_weights_path, load_checkpoint, CheckpointE
 from .graph import UntraceableModelError
 from .hashing import ALPHA
 from .separation import save_model
-from .evaluation import red, run_benchmark
+from .evaluation import red, run_benchmark, summary_table
 
 # %% ../nbs/07_cli.ipynb #31305e6a
 class CliError(ValueError):
@@ -125,8 +125,9 @@ def bench(depths:str='20,56', # Comma-separated CIFAR ResNet depths
     "Compare RED with the data-free peers on pretrained CIFAR ResNets; write JSON + PNG (with machine, torch, commit)"
     try: ds = [int(d) for d in depths.split(',')]
     except ValueError: raise CliError(f"--depths must be comma-separated integers, not {depths!r}") from None
-    for name, rep in run_benchmark(ds, out, n_test).items():
-        print(rep)
+    results = run_benchmark(ds, out, n_test)
+    for rep in results.values(): print(rep)
+    print(summary_table(results))
     print(f"results in {out}/")
 
 # %% ../nbs/07_cli.ipynb #e6583a54

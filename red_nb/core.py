@@ -8,7 +8,7 @@ Docs: https://red-nb.github.io/red_nb/core.html.md"""
 __all__ = ['CIFAR_RESNET_FILES', 'CIFAR_MEAN', 'CIFAR_STD', 'Report', 'data_dir', 'PadShortcut', 'BasicBlock', 'CifarResNet',
            'CheckpointError', 'load_checkpoint', 'cifar_weights_path', 'cifar_resnet', 'cifar_transform',
            'CIFAR10Rebuilt', 'cifar10', 'cifar10_exact100', 'default_device', 'model_device', 'predict', 'evaluate',
-           'Cost', 'count_cost', 'max_output_diff']
+           'Cost', 'layer_cost', 'count_cost', 'max_output_diff']
 
 # %% ../nbs/00_core.ipynb #91323faf
 import os, math, time, pickle, tempfile
@@ -265,7 +265,11 @@ class Cost:
         return dict(params=self.params/other.params, macs=self.macs/other.macs, flops=self.flops/other.flops)
     def __repr__(self): return f"Cost(params={self.params:,}, macs={self.macs:,}, adds={self.adds:,})"
 
-def _layer_cost(m, x, y):
+def layer_cost(m:nn.Module, # A layer
+               x:torch.Tensor, # Its input batch
+               y:torch.Tensor, # Its output for that batch
+              ):
+    "(multiplications, additions) of one call of layer `m` on the whole batch; None if `m` is not counted"
     if hasattr(m, 'cost'): return m.cost(x, y)
     n = y.numel()  # whole batch; count_cost divides the batch size out
     if isinstance(m, nn.modules.conv._ConvNd):
@@ -284,7 +288,7 @@ def count_cost(model:nn.Module, # The model to measure
     bs = example_input.shape[0] if isinstance(example_input, torch.Tensor) and example_input.dim() > 1 else 1
     def hook(name):
         def f(m, inp, out):
-            c = _layer_cost(m, inp[0], out)
+            c = layer_cost(m, inp[0], out)
             if c is None: return
             r = rows.setdefault(name, dict(layer=name, type=type(m).__name__, out_shape=tuple(out.shape[1:]), macs=0, adds=0))
             r['macs'] += int(c[0]) // bs; r['adds'] += int(c[1]) // bs

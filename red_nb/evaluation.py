@@ -6,7 +6,8 @@ Docs: https://red-nb.github.io/red_nb/evaluation.html.md"""
 
 # %% auto #0
 __all__ = ['METHODS', 'SWEEPS', 'measure_latency', 'REDResult', 'red_once', 'output_distortion', 'red', 'red_method', 'l1_method',
-           'nm_method', 'tp_global_l1', 'compare_methods', 'plot_pareto', 'best_within', 'environment', 'run_benchmark']
+           'nm_method', 'tp_global_l1', 'compare_methods', 'plot_pareto', 'best_within', 'summary_table', 'environment',
+           'run_benchmark']
 
 # %% ../nbs/04_evaluation.ipynb #2aadcea2
 import copy, time, math, json, platform, subprocess
@@ -80,7 +81,7 @@ def _stage(stages, name, fn, ref, x, verify, exact):
     t0 = time.perf_counter()
     out = fn()
     sec = time.perf_counter() - t0
-    stages.append(dict(stage=name, seconds=sec, cost=count_cost(out, x),
+    stages.append(dict(stage=name, seconds=sec, cost=count_cost(out, x[:1]),  # costs are per example
                        report=getattr(out, {'hash': 'hash_report', 'merge': 'merge_report', 'prune': 'merge_report', 'separate': 'separation_report'}.get(name, ''), None),
                        exactness=max_output_diff(ref, out, x) if (verify and exact) else None))
     return out
@@ -112,11 +113,12 @@ def red_once(model:nn.Module, # A trained model (left untouched)
         merged = out
         out = _stage(stages, 'prune', lambda: saliency_prune(merged, x, target_macs=keep), merged, x, verify, False)
     unseparated = out
-    if separate: out = _stage(stages, 'separate', lambda: separate_convs(out, x, mode=separate, progress=False), out, x, verify, True); done()
+    if separate:  # checked layer by layer inside, and as a whole by `_stage` when `verify`
+        out = _stage(stages, 'separate', lambda: separate_convs(out, x, mode=separate, check=False, progress=False), out, x, verify, True); done()
     bar.close()
     settings = dict(alpha=alpha, tau=tau) | (dict(scaled=True) if scaled else {}) | dict(separate=separate)
     if target_macs is not None: settings['target_macs'] = target_macs
-    res = REDResult(out, count_cost(model, x), stages[-1]['cost'], stages, settings)
+    res = REDResult(out, count_cost(model, x[:1]), stages[-1]['cost'], stages, settings)
     res.unseparated = unseparated  # the same function (separation is checked exact), faster on CPU
     return res
 
@@ -144,7 +146,7 @@ def red(model:nn.Module, # A trained model (left untouched)
     if target_macs is not None and not 0 < target_macs <= 1:
         raise ValueError(f"target_macs is the fraction of MACs to keep, in (0, 1]; got {target_macs}")
     res = red_once(model, example_input, alpha, tau, separate=separate, verify=verify, progress=progress, target_macs=target_macs, **kwargs)
-    res.distortion = output_distortion(model, res.model, example_input.to(model_device(model)))
+    res.distortion = output_distortion(model, res.unseparated, example_input.to(model_device(model)))  # same function, faster
     return res
 
 # %% ../nbs/04_evaluation.ipynb #ea44f7d0
@@ -183,12 +185,15 @@ def compare_methods(model:nn.Module, # The dense model
                     x:torch.Tensor, # Example input (costs, tracing)
                     datasets:dict, # {name: dataset} to evaluate on (accuracy and agreement with `model`)
                     sweeps:dict=None, # {method: [settings]} (default `SWEEPS`; methods from `METHODS`)
-                    progress:bool=True)->Report:
+                    progress:bool=True,
+                    latency:bool=True, # Also time every model at batch 1 (`ms`) and its speed-up over the dense one
+                   )->Report:
     "One row per (method, setting): params, MACs kept, accuracy change and agreement on every dataset"
     sweeps = SWEEPS if sweeps is None else sweeps
     base = count_cost(model, x)
     dense = {k: evaluate(model, ds, progress=False)['acc'] for k, ds in datasets.items()}
-    rows = [dict(method='dense', setting='', params=base.params, macs=base.macs, macs_kept=1.0, flops_kept=1.0, seconds=0.,
+    timed = lambda m: dict(ms=1e3 * measure_latency(m, x[:1])) if latency else {}
+    rows = [dict(method='dense', setting='', params=base.params, macs=base.macs, macs_kept=1.0, flops_kept=1.0, seconds=0., **timed(model),
                  **{f'acc_{k}': v for k, v in dense.items()}, **{f'dacc_{k}': 0. for k in dense}, **{f'agree_{k}': 1. for k in dense})]
     jobs = [(m, s) for m, ss in sweeps.items() for s in ss]
     for method, setting in tqdm(jobs, desc='compare', disable=not progress):
@@ -199,7 +204,8 @@ def compare_methods(model:nn.Module, # The dense model
         new, run = new if isinstance(new, tuple) else (new, new)
         c = count_cost(new, x)
         row = dict(method=method, setting=setting, params=c.params, macs=c.macs, macs_kept=c.macs/base.macs,
-                   flops_kept=c.flops/base.flops, seconds=round(sec, 2))
+                   flops_kept=c.flops/base.flops, seconds=round(sec, 2), **timed(run))
+        if latency: row['speedup'] = rows[0]['ms'] / row['ms']  # the model that runs (for RED: unseparated, the same function)
         for k, ds in datasets.items():
             ev = evaluate(run, ds, reference=model, progress=False)
             row.update({f'acc_{k}': ev['acc'], f'dacc_{k}': ev['acc'] - dense[k], f'agree_{k}': ev['agreement']})
@@ -223,6 +229,21 @@ def best_within(report:Report, method:str, dataset:str, max_drop:float)->dict:
     "The row of `method` removing the most MACs with an accuracy drop of at most `max_drop` (fraction)"
     ok = [r for r in report if r['method'] == method and r[f'dacc_{dataset}'] >= -max_drop]
     return max(ok, key=lambda r: 1 - r['macs_kept'], default=None)
+
+def summary_table(reports:dict, # {model name: `compare_methods` report}
+                  method:str='RED', dataset:str='test', drops=(0.005, 0.01))->Report:
+    "Per model: the dense cost, then `method`'s best MACs reduction within each accuracy drop, with its agreement and speed"
+    rows = []
+    for name, rep in reports.items():
+        d = rep[0]
+        for drop in drops:
+            b = best_within(rep, method, dataset, drop) or {}
+            rows.append(dict(model=name, params=d['params'], macs=d['macs'], ms=d.get('ms'), acc=d[f'acc_{dataset}'],
+                             max_drop=f'{100*drop:g} pt', macs_removed=1 - b['macs_kept'] if b else None,
+                             flops_removed=1 - b['flops_kept'] if b else None,
+                             **{f'dacc_{k[5:]}': b.get(k) for k in d if k.startswith('dacc_')},
+                             agreement=b.get(f'agree_{dataset}'), speedup=b.get('speedup')))
+    return Report(rows, f'{method}: largest MACs reduction within an accuracy drop ({dataset})')
 
 # %% ../nbs/04_evaluation.ipynb #40ce18ee
 def environment()->dict:
@@ -252,6 +273,8 @@ def run_benchmark(depths=(20, 56), # CIFAR ResNet depths (published checkpoints)
         rep = compare_methods(model, x, data, sweeps, progress)
         name = f'resnet{depth}'
         (out/f'{name}.json').write_text(json.dumps(dict(model=name, n_test=len(test), rows=list(rep), environment=environment()), indent=1, default=str))
+        results[name] = rep
+        (out/'summary.json').write_text(json.dumps(dict(rows=list(summary_table(results)), environment=environment()), indent=1, default=str))
         fig = plot_pareto(rep, 'test', title=f'{name}: data-free, no fine-tuning ({len(test)} test images)')
         fig.savefig(out/f'{name}.png', dpi=120, bbox_inches='tight'); plt.close(fig)
         results[name] = rep
