@@ -5,5 +5,10 @@ from .graph import *
 from .channels import *
 from .hashing import *
 from .merging import *
+from .reconstruction import *
 from .separation import *
 from .evaluation import *
+from .fashion import *
+from .training import *
+from .energy import *
+from .resrep import *

@@ -8,7 +8,7 @@ Docs: https://red-nb.github.io/red_nb/core.html.md"""
 __all__ = ['CIFAR_RESNET_FILES', 'CIFAR_MEAN', 'CIFAR_STD', 'Report', 'data_dir', 'PadShortcut', 'BasicBlock', 'CifarResNet',
            'CheckpointError', 'load_checkpoint', 'cifar_weights_path', 'cifar_resnet', 'cifar_transform',
            'CIFAR10Rebuilt', 'cifar10', 'cifar10_exact100', 'default_device', 'model_device', 'predict', 'evaluate',
-           'Cost', 'layer_cost', 'count_cost', 'max_output_diff']
+           'Cost', 'layer_cost', 'count_cost', 'max_output_diff', 'relative_diff']
 
 # %% ../nbs/00_core.ipynb #91323faf
 import os, math, time, pickle, tempfile
@@ -282,6 +282,7 @@ def layer_cost(m:nn.Module, # A layer
 
 def count_cost(model:nn.Module, # The model to measure
                example_input:torch.Tensor, # One batch of inputs (its batch size is divided out)
+               return_output:bool=False, # Also return the model's output on `example_input` (saves a second pass)
               )->Cost:
     "Parameters and per-example MACs/additions of every conv and linear layer, found by one forward pass"
     rows, hooks = {}, []
@@ -299,7 +300,7 @@ def count_cost(model:nn.Module, # The model to measure
     was_training = model.training
     model.eval()
     try:
-        with torch.no_grad(): model(example_input)
+        with torch.no_grad(): y = model(example_input)
     finally:
         for h in hooks: h.remove()
         model.train(was_training)
@@ -308,7 +309,8 @@ def count_cost(model:nn.Module, # The model to measure
     layers = Report([dict(layer=r['layer'], type=r['type'], out_shape=r['out_shape'], params=r['params'], macs=r['macs'], adds=r['adds'])
                      for r in rows.values()], title=f"cost of {type(model).__name__}")
     params = sum(p.numel() for p in model.parameters())
-    return Cost(params, sum(r['macs'] for r in layers), sum(r['adds'] for r in layers), layers)
+    cost = Cost(params, sum(r['macs'] for r in layers), sum(r['adds'] for r in layers), layers)
+    return (cost, y) if return_output else cost
 
 # %% ../nbs/00_core.ipynb #f7ab81d1
 def _flat_outputs(y):
@@ -325,8 +327,15 @@ def max_output_diff(a:nn.Module, # The reference model
     modes = a.training, b.training
     a.eval(); b.eval()
     try:
-        with torch.no_grad(): ya, yb = _flat_outputs(a(example_input)), _flat_outputs(b(example_input))
+        with torch.no_grad(): ya, yb = a(example_input), b(example_input)
     finally: a.train(modes[0]); b.train(modes[1])
+    return relative_diff(ya, yb)
+
+def relative_diff(ya, # The reference output (a tensor, or a tuple/list/dict of them)
+                  yb, # The other output, of the same structure
+                 )->float:
+    "Largest absolute difference of two outputs, relative to the largest absolute value of `ya` (as `max_output_diff`)"
+    ya, yb = _flat_outputs(ya), _flat_outputs(yb)
     if len(ya) != len(yb) or any(p.shape != q.shape for p, q in zip(ya, yb)):
         raise ValueError(f"outputs differ in structure: {[tuple(t.shape) for t in ya]} vs {[tuple(t.shape) for t in yb]}")
     num = max((p.double() - q.double().to(p.device)).abs().max().item() for p, q in zip(ya, yb))

@@ -10,18 +10,19 @@ __all__ = ['METHODS', 'SWEEPS', 'measure_latency', 'REDResult', 'red_once', 'out
            'run_benchmark']
 
 # %% ../nbs/04_evaluation.ipynb #2aadcea2
-import copy, time, math, json, platform, subprocess
+import copy, time, math, json, platform, subprocess, warnings
 from pathlib import Path
 import torch
 import torch.nn as nn
 import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
-from .core import Report, count_cost, max_output_diff, model_device, evaluate
+from .core import Report, count_cost, max_output_diff, relative_diff, model_device, evaluate
 from .graph import fold_bn
 from .hashing import hash_weights, ALPHA
 from .merging import merge_neurons, saliency_prune
 from .channels import channel_groups
 from .separation import separate_convs
+from .reconstruction import synthetic_batch, synthetic_saliency, reconstruct as refit
 
 # %% ../nbs/04_evaluation.ipynb #c7b0430a
 @torch.inference_mode()
@@ -77,13 +78,15 @@ class REDResult:
         return ax.figure
 
 # %% ../nbs/04_evaluation.ipynb #dc14aead
-def _stage(stages, name, fn, ref, x, verify, exact):
+def _stage(stages, name, fn, ref_y, x, verify, exact):
+    "Run one stage; record its seconds, cost and (exact stages, with `verify`) its output difference to the previous stage"
     t0 = time.perf_counter()
     out = fn()
     sec = time.perf_counter() - t0
-    stages.append(dict(stage=name, seconds=sec, cost=count_cost(out, x[:1]),  # costs are per example
+    cost, y = count_cost(out, x, return_output=True)  # one forward pass gives both the cost and the output
+    stages.append(dict(stage=name, seconds=sec, cost=cost, output=y,
                        report=getattr(out, {'hash': 'hash_report', 'merge': 'merge_report', 'prune': 'merge_report', 'separate': 'separation_report'}.get(name, ''), None),
-                       exactness=max_output_diff(ref, out, x) if (verify and exact) else None))
+                       exactness=relative_diff(ref_y, y) if (verify and exact) else None))
     return out
 
 def red_once(model:nn.Module, # A trained model (left untouched)
@@ -97,6 +100,8 @@ def red_once(model:nn.Module, # A trained model (left untouched)
              progress:bool=True, # Show a progress bar over the stages
              hash_options:dict=None, # More options for `hash_weights` (bandwidth, zero_snap, overrides, ...)
              target_macs:float=None, # After merging, prune by saliency until at most this fraction of the MACs remains
+             reconstruct=False, # With `target_macs`: rank channels and refit the pruned layers on a BN-matched synthetic batch (True, or that batch)
+             hasher=None, # A function (BN-folded model) -> hashed model, instead of `hash_weights` with `alpha` and `hash_options`
             )->REDResult:
     "One pass of RED with fixed settings: fold -> hash -> merge -> [prune] -> separate"
     x = example_input.to(model_device(model))
@@ -104,22 +109,40 @@ def red_once(model:nn.Module, # A trained model (left untouched)
     steps = ['fold', 'hash', 'merge'] + (['separate'] if separate else [])
     bar = tqdm(total=len(steps), desc='red', disable=not progress, leave=False)
     def done(): bar.update(1)
-    folded = _stage(stages, 'fold', lambda: fold_bn(model), model, x, verify, True); done()
-    hashed = _stage(stages, 'hash', lambda: hash_weights(folded, alpha=alpha, fold=False, **(hash_options or {})), folded, x, verify, False); done()
-    out = _stage(stages, 'merge', lambda: merge_neurons(hashed, x, tau=tau, scaled=scaled, compensate=compensate), hashed, x, verify, tau == 0 and not scaled); done()
+    before, y0 = count_cost(model, x, return_output=True)
+    prev = lambda: stages[-1]['output']
+    folded = _stage(stages, 'fold', lambda: fold_bn(model), y0, x, verify, True); done()
+    hashed = _stage(stages, 'hash', lambda: hasher(folded) if hasher else hash_weights(folded, alpha=alpha, fold=False, **(hash_options or {})), prev(), x, verify, False); done()
+    out = _stage(stages, 'merge', lambda: merge_neurons(hashed, x, tau=tau, scaled=scaled, compensate=compensate), prev(), x, verify, tau == 0 and not scaled); done()
     base = stages[0]['cost'].macs
     if target_macs is not None and stages[-1]['cost'].macs > target_macs * base:
         keep = target_macs * base / stages[-1]['cost'].macs
         merged = out
-        out = _stage(stages, 'prune', lambda: saliency_prune(merged, x, target_macs=keep), merged, x, verify, False)
-    unseparated = out
+        judge = None
+        if reconstruct is not False:  # data-free still: the batch is synthesised from the BN statistics of `model`
+            x_syn = reconstruct if isinstance(reconstruct, torch.Tensor) else synthetic_batch(model, shape=tuple(x.shape[1:]), device=x.device, progress=progress)
+            judge = lambda m, ei, g=None, s=None: synthetic_saliency(m, ei, x_syn, g, s)
+        out = _stage(stages, 'prune', lambda: saliency_prune(merged, x, target_macs=keep, saliency=judge), prev(), x, verify, False)
+        if judge is not None:
+            pruned = out
+            out = _stage(stages, 'reconstruct', lambda: refit(pruned, folded, x_syn), prev(), x, verify, False)
+        kept = stages[-1]['cost'].macs / base
+        if kept > target_macs * 1.01:
+            warnings.warn(f"red: target_macs={target_macs} not reached, {kept:.3f} of the MACs remain. The data-free saliency "
+                          "removes only channels whose layer had a BatchNorm (its statistics are the judge) and that the graph "
+                          "analysis can remove (see `channel_groups`); this model has too few of them")
+    unseparated, y_unseparated = out, prev()
     if separate:  # checked layer by layer inside, and as a whole by `_stage` when `verify`
-        out = _stage(stages, 'separate', lambda: separate_convs(out, x, mode=separate, check=False, progress=False), out, x, verify, True); done()
+        out = _stage(stages, 'separate', lambda: separate_convs(out, x, mode=separate, check=False, progress=False), prev(), x, verify, True); done()
     bar.close()
     settings = dict(alpha=alpha, tau=tau) | (dict(scaled=True) if scaled else {}) | dict(separate=separate)
     if target_macs is not None: settings['target_macs'] = target_macs
-    res = REDResult(out, count_cost(model, x[:1]), stages[-1]['cost'], stages, settings)
+    if reconstruct is not False: settings['reconstruct'] = True
+    res = REDResult(out, before, stages[-1]['cost'], stages, settings)
     res.unseparated = unseparated  # the same function (separation is checked exact), faster on CPU
+    res.distortion = (((y0 - y_unseparated).norm() / y0.norm()).item() if isinstance(y0, torch.Tensor)
+                      else output_distortion(model, unseparated, x))  # the outputs are at hand for a plain tensor
+    for st in stages: st.pop('output')  # outputs are not kept with the result
     return res
 
 # %% ../nbs/04_evaluation.ipynb #f7860590
@@ -140,13 +163,12 @@ def red(model:nn.Module, # A trained model (left untouched)
         verify:bool=True, # Check every function-preserving stage with max_output_diff
         target_macs:float=None, # Keep at most this fraction of the multiplications (saliency pruning after the merge)
         progress:bool=True, # Progress bars
-        **kwargs, # More options of `red_once` (scaled, compensate, hash_options)
+        **kwargs, # More options of `red_once` (scaled, compensate, hash_options, reconstruct)
        )->REDResult:
     "RED: fold BN, hash, merge identical (or close) neurons, [prune to `target_macs`], separate; with a report per stage"
     if target_macs is not None and not 0 < target_macs <= 1:
         raise ValueError(f"target_macs is the fraction of MACs to keep, in (0, 1]; got {target_macs}")
     res = red_once(model, example_input, alpha, tau, separate=separate, verify=verify, progress=progress, target_macs=target_macs, **kwargs)
-    res.distortion = output_distortion(model, res.unseparated, example_input.to(model_device(model)))  # same function, faster
     return res
 
 # %% ../nbs/04_evaluation.ipynb #ea44f7d0

@@ -348,10 +348,12 @@ def saliency_prune(model:nn.Module, # A (BN-folded) model; left untouched
                    example_input:torch.Tensor, # One batch of inputs
                    target_macs:float=0.8, # Keep at most this fraction of the model's multiplications
                    compensate:bool=True, # Data-free bias compensation of the removed channels
-                   groups=None, select=None)->nn.Module:
+                   groups=None, select=None,
+                   saliency=None, # A judge with `channel_saliency`'s signature and output (default: `channel_saliency`)
+                  )->nn.Module:
     "Remove the channels of least saliency per multiplication, across the whole network, until `target_macs` is met"
     groups = groups if groups is not None else channel_groups(model, example_input)
-    sal = channel_saliency(model, example_input, groups, select)
+    sal = (saliency or channel_saliency)(model, example_input, groups, select)
     base = count_cost(model, example_input).macs
     order = sorted(((s / max(m, 1e-12), gid, j, m) for gid, (g, sal_g, m) in sal.items() for j, s in enumerate(sal_g.tolist())))
     removed, saved, need = {}, 0., base * (1 - target_macs)
