@@ -91,7 +91,8 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
              weights:str=None, # Weights for a named model: a checkpoint file, or a torchvision weights name
              alpha:float=ALPHA, # Hashing bandwidth, in units of each layer's weight std
              tau:float=0., # Merge neurons within this relative distance (0: identical only, exact)
-             target_macs:float=None, # Keep at most this fraction of the multiplications (searches tau)
+             target_macs:float=None, # Keep at most this fraction of the multiplications (data-free saliency pruning after the exact merge)
+             reconstruct:bool=False, # With --target-macs: rank and refit on inputs synthesised from the BN statistics (minutes on a CPU)
              separate:str='macs', # Separation mode: macs, latency, or none
              out:str=None, # Output file (default: <model>_red.pt in the current folder)
              eval:bool=False, # Evaluate accuracy before and after on CIFAR-10 (CIFAR models only)
@@ -99,6 +100,7 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
             ):
     "Compress a trained model with RED, print the stage table, and save the result"
     if separate not in ('macs', 'latency', 'none'): raise CliError(f"--separate must be macs, latency or none, not {separate!r}")
+    if reconstruct and target_macs is None: raise CliError("--reconstruct refits the layers that --target-macs pruned: give --target-macs too")
     net, shape, is_cifar, inputs = load_cli_model(model, arch, weights)
     if eval and not is_cifar: raise CliError("--eval measures CIFAR-10 accuracy, for the CIFAR ResNets only")
     name = Path(model).stem if Path(model).suffix else model
@@ -106,7 +108,7 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
     dev = torch.device(device) if device else default_device()
     net = net.to(dev)
     x = torch.randn(8, *shape, generator=torch.Generator().manual_seed(0)).to(dev)
-    res = red(net, x, alpha=alpha, tau=tau, target_macs=target_macs, separate=None if separate == 'none' else separate)
+    res = red(net, x, alpha=alpha, tau=tau, target_macs=target_macs, separate=None if separate == 'none' else separate, reconstruct=reconstruct)
     print(res.summary())
     if eval:
         for label, ds in (('test', cifar10()), ('exact100', cifar10_exact100())):
