@@ -6,9 +6,10 @@ Docs: https://red-nb.github.io/red_nb/core.html.md"""
 
 # %% auto #0
 __all__ = ['CIFAR_RESNET_FILES', 'CIFAR_MEAN', 'CIFAR_STD', 'Report', 'data_dir', 'PadShortcut', 'BasicBlock', 'CifarResNet',
-           'CheckpointError', 'load_checkpoint', 'cifar_weights_path', 'cifar_resnet', 'cifar_transform',
-           'CIFAR10Rebuilt', 'cifar10', 'cifar10_exact100', 'default_device', 'model_device', 'predict', 'evaluate',
-           'Cost', 'layer_cost', 'count_cost', 'max_output_diff', 'relative_diff']
+           'CheckpointError', 'state_dict_mismatch', 'load_checkpoint', 'cifar_weights_path', 'cifar_resnet',
+           'cifar_transform', 'CIFAR10Rebuilt', 'cifar10', 'cifar10_exact100', 'default_device', 'model_device',
+           'predict', 'evaluate', 'Cost', 'layer_cost', 'count_cost', 'max_output_diff', 'eval_outputs',
+           'relative_diff']
 
 # %% ../nbs/00_core.ipynb #91323faf
 import os, math, time, pickle, tempfile
@@ -124,6 +125,19 @@ def _unwrap_state_dict(obj, path):
         raise CheckpointError(f"{path}: not a state dict (expected a dict of tensors, possibly under 'state_dict'), got {type(obj).__name__}")
     return {k.removeprefix('module.'): v for k, v in obj.items()}
 
+def state_dict_mismatch(sd:dict, # A state dict
+                        model:nn.Module, # The model it should load into
+                       )->str:
+    "What keeps `sd` from loading into `model` (missing and unexpected keys, shape mismatches); '' when it fits"
+    own = model.state_dict()
+    missing = sorted(k for k in set(own) - set(sd) if not k.endswith('num_batches_tracked'))  # old files lack these counters
+    unexpected = sorted(set(sd) - set(own))
+    shapes = [f"{k} {tuple(sd[k].shape)} vs {tuple(own[k].shape)}" for k in own if k in sd and sd[k].shape != own[k].shape]
+    few = lambda ks: ', '.join(ks[:6]) + (' ...' if len(ks) > 6 else '')
+    return ' '.join(([f"missing keys ({len(missing)}): {few(missing)}"] if missing else []) +
+                    ([f"unexpected keys ({len(unexpected)}): {few(unexpected)}"] if unexpected else []) +
+                    ([f"shape mismatches: {'; '.join(shapes[:4])}"] if shapes else []))
+
 def load_checkpoint(path, # A file written by `torch.save` holding a state dict
                     model:nn.Module=None, # If given, the weights are loaded into it (strictly)
                     device=None, # Where to put the tensors (default: the model's device, else CPU)
@@ -139,16 +153,8 @@ def load_checkpoint(path, # A file written by `torch.save` holding a state dict
     bad = [k for k, v in sd.items() if v.is_floating_point() and not torch.isfinite(v).all()]
     if bad: raise CheckpointError(f"{path}: non-finite (NaN/inf) values in {', '.join(bad[:5])}")
     if model is None: return sd
-    own = model.state_dict()
-    missing = sorted(k for k in set(own) - set(sd) if not k.endswith('num_batches_tracked'))  # old files lack these counters
-    unexpected = sorted(set(sd) - set(own))
-    shapes = [f"{k} {tuple(sd[k].shape)} vs {tuple(own[k].shape)}" for k in own if k in sd and sd[k].shape != own[k].shape]
-    if missing or unexpected or shapes:
-        msg = [f"{path} does not fit {type(model).__name__}:"]
-        if missing: msg.append(f"missing keys ({len(missing)}): {', '.join(missing[:6])}{' ...' if len(missing) > 6 else ''}")
-        if unexpected: msg.append(f"unexpected keys ({len(unexpected)}): {', '.join(unexpected[:6])}{' ...' if len(unexpected) > 6 else ''}")
-        if shapes: msg.append(f"shape mismatches: {'; '.join(shapes[:4])}")
-        raise CheckpointError(' '.join(msg))
+    bad = state_dict_mismatch(sd, model)
+    if bad: raise CheckpointError(f"{path} does not fit {type(model).__name__}: {bad}")
     model.load_state_dict(sd, strict=False)
     return model
 
@@ -324,12 +330,15 @@ def max_output_diff(a:nn.Module, # The reference model
                     example_input:torch.Tensor, # Inputs to compare the models on
                    )->float:
     "Largest absolute output difference, relative to the largest absolute output of `a`"
-    modes = a.training, b.training
-    a.eval(); b.eval()
+    return relative_diff(*eval_outputs(a, b, x=example_input))
+
+def eval_outputs(*models:nn.Module, x:torch.Tensor)->list:
+    "The outputs of `models` on `x` in eval mode without gradients (each model's mode is restored)"
+    modes = [m.training for m in models]
     try:
-        with torch.no_grad(): ya, yb = a(example_input), b(example_input)
-    finally: a.train(modes[0]); b.train(modes[1])
-    return relative_diff(ya, yb)
+        with torch.no_grad(): return [m.eval()(x) for m in models]
+    finally:
+        for m, t in zip(models, modes): m.train(t)
 
 def relative_diff(ya, # The reference output (a tensor, or a tuple/list/dict of them)
                   yb, # The other output, of the same structure

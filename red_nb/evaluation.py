@@ -16,7 +16,7 @@ import torch
 import torch.nn as nn
 import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
-from .core import Report, count_cost, max_output_diff, relative_diff, model_device, evaluate
+from .core import Report, count_cost, max_output_diff, relative_diff, eval_outputs, model_device, evaluate
 from .graph import fold_bn
 from .hashing import hash_weights, ALPHA
 from .merging import merge_neurons, saliency_prune
@@ -148,11 +148,7 @@ def red_once(model:nn.Module, # A trained model (left untouched)
 # %% ../nbs/04_evaluation.ipynb #f7860590
 def output_distortion(reference:nn.Module, model:nn.Module, x:torch.Tensor)->float:
     "Relative L2 error ||f(x) - g(x)|| / ||f(x)|| of `model` against `reference` (a data-free judge)"
-    modes = reference.training, model.training
-    reference.eval(); model.eval()
-    try:
-        with torch.no_grad(): a, b = reference(x), model(x)
-    finally: reference.train(modes[0]); model.train(modes[1])
+    a, b = eval_outputs(reference, model, x=x)
     return ((a - b).norm() / a.norm()).item()
 
 def red(model:nn.Module, # A trained model (left untouched)

@@ -116,21 +116,20 @@ def _pretrained(model, name, device):
                                 f"(`train_fashion_models()`)")
     return load_checkpoint(path, model, device)
 
+def _shipped(model, name, pretrained, device):
+    "`model` on `device`, with its shipped weights if `pretrained`, in eval mode"
+    if device is not None: model.to(device)
+    return (_pretrained(model, name, device) if pretrained else model).eval()
+
 def lenet_300_100(pretrained:bool=True, # Load the weights trained on Fashion-MNIST in this notebook
                   device=None)->LeNet300100:
     "LeNet-300-100, with the Fashion-MNIST weights shipped in the package (eval mode)"
-    m = LeNet300100()
-    if device is not None: m.to(device)
-    if pretrained: _pretrained(m, 'lenet_300_100', device)
-    return m.eval()
+    return _shipped(LeNet300100(), 'lenet_300_100', pretrained, device)
 
 def fashion_cnn(pretrained:bool=True, # Load the weights trained on Fashion-MNIST in this notebook
                 device=None)->FashionCNN:
     "The small inverted-residual CNN, with the Fashion-MNIST weights shipped in the package (eval mode)"
-    m = FashionCNN()
-    if device is not None: m.to(device)
-    if pretrained: _pretrained(m, 'fashion_cnn', device)
-    return m.eval()
+    return _shipped(FashionCNN(), 'fashion_cnn', pretrained, device)
 
 # %% ../nbs/04a_fashion.ipynb #55afa637
 def train_model(model:nn.Module, # Trained in place

@@ -21,17 +21,6 @@ from .core import Report, count_cost, layer_cost, max_output_diff, model_device
 from .graph import replace_module
 
 # %% ../nbs/03_separation.ipynb #eb573395
-_P = -7046029254386353131  # 0x9E3779B97F4A7C15 as int64: an odd multiplier for the row hash
-
-def _first_rows(gid, n_rows):
-    "The first row of each group id, and the groups renumbered in order of their first row"
-    first = torch.full((int(gid.max()) + 1,), n_rows, dtype=torch.long, device=gid.device)
-    first.scatter_reduce_(0, gid, torch.arange(n_rows, device=gid.device), 'amin')
-    order = first.argsort()
-    rank = torch.empty_like(order)
-    rank[order] = torch.arange(len(order), device=gid.device)
-    return first[order], rank[gid]
-
 def _bit_codes(t):
     "Integers equal exactly where the values of `t` are equal (their bit patterns; -0 counts as 0)"
     if not t.is_floating_point(): return t.long()
@@ -64,13 +53,14 @@ def kernel_groups(chan:torch.Tensor, # (R,) channel number of each row (>= 0)
         new[1:] = (s[1:] != s[:-1]).any(1)
         gid = torch.empty_like(order)
         gid[order] = new.cumsum(0) - 1
-    first = torch.full((int(gid.max()) + 1,), n, dtype=torch.long, device=rows.device)
-    return first.scatter_reduce_(0, gid, torch.arange(n, device=rows.device), 'amin'), gid
+    return _first_rows(gid), gid
 
-def _same_in_groups(codes, gid):
+def _first_rows(gid):
+    "The first row of each group, for group numbers `gid` (one per row)"
     first = torch.full((int(gid.max()) + 1,), len(gid), dtype=torch.long, device=gid.device)
-    first.scatter_reduce_(0, gid, torch.arange(len(gid), device=gid.device), 'amin')
-    return torch.equal(codes[first[gid]], codes)
+    return first.scatter_reduce_(0, gid, torch.arange(len(gid), device=gid.device), 'amin')
+
+def _same_in_groups(codes, gid): return torch.equal(codes[_first_rows(gid)[gid]], codes)
 
 def distinct_kernels(weight:torch.Tensor, # Conv weight (C_out, C_in/groups, kh, kw) or linear weight (C_out, C_in)
                      groups:int=1, # Groups of the convolution

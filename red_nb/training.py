@@ -14,7 +14,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .core import Report, model_device
+from .core import Report, model_device, state_dict_mismatch
 
 # %% ../nbs/04b_training.ipynb #3d7c6c47
 def lr_factor(step:int, # 0-based step
@@ -71,17 +71,6 @@ def _atomic_save(obj, path:Path):
     except BaseException:
         if os.path.exists(tmp): os.remove(tmp)
         raise
-
-def _check_fits(sd:dict, model:nn.Module, path):
-    own = model.state_dict()
-    missing, unexpected = sorted(set(own) - set(sd)), sorted(set(sd) - set(own))
-    shapes = [f"{k} {tuple(sd[k].shape)} vs {tuple(own[k].shape)}" for k in own if k in sd and sd[k].shape != own[k].shape]
-    if missing or unexpected or shapes:
-        msg = [f"checkpoint {path} does not fit this {type(model).__name__} (another model or architecture?):"]
-        if missing: msg.append(f"missing ({len(missing)}): {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}")
-        if unexpected: msg.append(f"unexpected ({len(unexpected)}): {', '.join(unexpected[:5])}{' ...' if len(unexpected) > 5 else ''}")
-        if shapes: msg.append(f"shape mismatches: {'; '.join(shapes[:4])}")
-        raise ValueError(' '.join(msg) + f". Delete the file or pass resume=False.")
 
 def load_training_state(path)->dict:
     "The content of a `fine_tune` checkpoint (loaded safely, on the CPU)"
@@ -158,7 +147,8 @@ def fine_tune(model:nn.Module, # Trained in place (left in eval mode)
         diff = {k: (state['config'].get(k), v) for k, v in config.items() if state['config'].get(k) != v}
         if diff: raise ValueError(f"checkpoint {path} belongs to another run: " +
                                   ', '.join(f"{k}={a} there vs {b} here" for k, (a, b) in diff.items()) + ". Delete it or pass resume=False.")
-        _check_fits(state['model'], model, path)
+        bad = state_dict_mismatch(state['model'], model)
+        if bad: raise ValueError(f"checkpoint {path} does not fit this {type(model).__name__} (another model or architecture?): {bad}. Delete the file or pass resume=False.")
         model.load_state_dict(state['model'])
         try: opt.load_state_dict(state['optimizer'])
         except ValueError as e: raise ValueError(f"checkpoint {path}: optimizer state does not fit ({e})") from None
