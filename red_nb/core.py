@@ -9,7 +9,7 @@ __all__ = ['CIFAR_RESNET_FILES', 'CIFAR_MEAN', 'CIFAR_STD', 'Report', 'data_dir'
            'CheckpointError', 'state_dict_mismatch', 'load_checkpoint', 'cifar_weights_path', 'cifar_resnet',
            'cifar_transform', 'CIFAR10Rebuilt', 'cifar10', 'cifar10_exact100', 'default_device', 'model_device',
            'predict', 'evaluate', 'Cost', 'layer_cost', 'count_cost', 'max_output_diff', 'eval_outputs',
-           'relative_diff']
+           'relative_diff', 'ExactnessError']
 
 # %% ../nbs/00_core.ipynb #91323faf
 import os, math, time, pickle, tempfile
@@ -349,4 +349,8 @@ def relative_diff(ya, # The reference output (a tensor, or a tuple/list/dict of 
         raise ValueError(f"outputs differ in structure: {[tuple(t.shape) for t in ya]} vs {[tuple(t.shape) for t in yb]}")
     num = max((p.double() - q.double().to(p.device)).abs().max().item() for p, q in zip(ya, yb))
     den = max(p.double().abs().max().item() for p in ya)
+    if math.isnan(num) or math.isnan(den): return math.inf  # a NaN is never "equal"
     return num / den if den > 0 else num
+
+class ExactnessError(RuntimeError):
+    "A transformation that claims to preserve the function changed it beyond the tolerance"
