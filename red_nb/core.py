@@ -9,10 +9,10 @@ __all__ = ['CIFAR_RESNET_FILES', 'CIFAR_MEAN', 'CIFAR_STD', 'Report', 'data_dir'
            'CheckpointError', 'state_dict_mismatch', 'load_checkpoint', 'cifar_weights_path', 'cifar_resnet',
            'cifar_transform', 'CIFAR10Rebuilt', 'cifar10', 'cifar10_exact100', 'default_device', 'model_device',
            'predict', 'evaluate', 'Cost', 'layer_cost', 'count_cost', 'max_output_diff', 'eval_outputs',
-           'relative_diff', 'ExactnessError']
+           'relative_diff', 'ExactnessError', 'first_divergence', 'check_exact']
 
 # %% ../nbs/00_core.ipynb #91323faf
-import os, math, time, pickle, tempfile
+import os, copy, math, time, pickle, tempfile
 from pathlib import Path
 import numpy as np
 import torch
@@ -354,3 +354,63 @@ def relative_diff(ya, # The reference output (a tensor, or a tuple/list/dict of 
 
 class ExactnessError(RuntimeError):
     "A transformation that claims to preserve the function changed it beyond the tolerance"
+
+# %% ../nbs/00_core.ipynb #d96d68ba
+def _leaf_io(model:nn.Module, x:torch.Tensor)->dict:
+    "{name: (first input, first output)} of every leaf module of `model` on `x`, in the order they ran"
+    out, hooks = {}, []
+    def hook(m, i, o, name):
+        if isinstance(o, torch.Tensor) and name not in out: out[name] = (i[0] if i and isinstance(i[0], torch.Tensor) else None, o)
+    for name, m in model.named_modules():
+        if name and not any(True for _ in m.children()):
+            hooks.append(m.register_forward_hook(lambda m, i, o, name=name: hook(m, i, o, name)))
+    try: eval_outputs(model, x=x)
+    finally:
+        for h in hooks: h.remove()
+    return out
+
+def first_divergence(a:nn.Module, # The reference model
+                     b:nn.Module, # The transformed model
+                     x:torch.Tensor, # Inputs to compare on
+                     tol:float=1e-5, # Relative tolerance of `relative_diff`
+                    )->str:
+    "The first layer of `b` that changes the function: its input agrees with `a`'s, its output differs, and no later layer undoes it"
+    ia, ib = _leaf_io(a, x), _leaf_io(b, x)
+    same = lambda p, q: p is not None and q is not None and p.shape == q.shape and relative_diff(p, q) <= tol
+    open_ = []  # layers that introduced a difference not (yet) undone downstream
+    for n, (xin, y) in ib.items():
+        xa, ya = ia.get(n, (None, None))
+        ok_in, ok_out = same(xa, xin), same(ya, y)
+        if ok_in and not ok_out: open_.append(n)  # a difference starts here (legitimately, if a later layer undoes it: BN folding)
+        elif not ok_in and ok_out and open_: open_.pop()  # ...and is undone here
+    return open_[0] if open_ else 'none found (every layer agrees; the difference arises between layers)'
+
+def _fresh_batch(x:torch.Tensor, n:int=4, seed:int=0)->torch.Tensor:
+    "`n` random inputs with the shape, scale, dtype and device of the batch `x`"
+    g = torch.Generator().manual_seed(seed)
+    z = torch.randn(min(n, len(x)), *x.shape[1:], generator=g, dtype=torch.float64)
+    return (z * x.double().std().cpu() + x.double().mean().cpu()).to(x.device, x.dtype)
+
+def _diff64(a:nn.Module, b:nn.Module, x:torch.Tensor)->float:
+    "`max_output_diff` of float64 copies of `a` and `b` on `x` (in the models' own precision where float64 fails)"
+    try: return max_output_diff(copy.deepcopy(a).double(), copy.deepcopy(b).double(), x.double())
+    except Exception: return max_output_diff(a, b, x)
+
+def check_exact(a:nn.Module, # The model before the transformation
+                b:nn.Module, # The model after it
+                x:torch.Tensor, # The example batch
+                stage:str='transformation', # Named in the error
+                tol:float=1e-5, # Largest relative difference accepted
+                ya=None, yb=None, # The outputs of `a` and `b` on `x`, if already computed
+                fresh:bool=True, # Also compare on a fresh random batch, in float64 where possible
+               )->float:
+    "The largest relative output difference of `b` from `a`; raise `ExactnessError` above `tol`"
+    if ya is None or yb is None: ya, yb = eval_outputs(a, b, x=x)
+    d = relative_diff(ya, yb)
+    d_fresh = _diff64(a, b, _fresh_batch(x)) if fresh else 0.
+    worst = max(d, d_fresh)
+    if not worst <= tol:
+        where = 'the example batch' if d >= d_fresh else 'a fresh random batch'
+        raise ExactnessError(f"{stage} claims to preserve the function but changes it: relative output difference {worst:.2e} > {tol:g} "
+                             f"on {where}; first diverging layer: {first_divergence(a, b, x if d >= d_fresh else _fresh_batch(x), tol)}")
+    return worst
