@@ -540,7 +540,7 @@ def _meta_entry(entry, base_model:nn.Module)->nn.Module:
     if cls not in _BUILDERS: raise ValueError(f"{where} has class {cls!r}, which cannot be rebuilt (known: {sorted(_BUILDERS)})")
     try: base = base_model.get_submodule(name)
     except AttributeError: raise ValueError(f"{type(base_model).__name__} has no module {name!r} to rebuild") from None
-    if cls not in _allowed(base): raise ValueError(f"{where}: a {cls} cannot take the place of a {type(base).__name__}")
+    if cls not in _allowed(base): raise ValueError(f"{where}: {cls} cannot replace {type(base).__name__}")
     if not isinstance(args, dict): raise ValueError(f"{where}: args must be a dict, got {type(args).__name__}")
     missing, unknown = [k for k in _ARGS[cls] if k not in args], sorted(map(str, set(args) - set(_ARGS[cls])))
     if missing or unknown: raise ValueError(f"{where} ({cls}): " + '; '.join(
@@ -584,8 +584,9 @@ def load_model(path, # A file written by `save_model`
         raise CheckpointError(f"{path}: 'state_dict' must map names to tensors")
     skeleton = copy.deepcopy(base_model).to('meta')  # the planned model, without memory, to compare with the state dict
     for entry in plan:
-        try: replace_module(skeleton, entry['name'], _meta_entry(entry, base_model))
+        try: m = _meta_entry(entry, base_model)
         except ValueError as e: raise CheckpointError(f"{path}: {error_line(e)}") from None
+        replace_module(skeleton, entry['name'], m)
     bad = state_dict_mismatch(sd, skeleton)
     if bad: raise CheckpointError(f"{path} does not fit the rebuilt {type(base_model).__name__}: {bad}")
     bad = nonfinite_keys(sd)
