@@ -6,10 +6,10 @@ Docs: https://red-nb.github.io/red_nb/core.html.md"""
 
 # %% auto #0
 __all__ = ['CIFAR_RESNET_FILES', 'CIFAR_MEAN', 'CIFAR_STD', 'Report', 'data_dir', 'PadShortcut', 'BasicBlock', 'CifarResNet',
-           'CheckpointError', 'state_dict_mismatch', 'load_checkpoint', 'cifar_weights_path', 'cifar_resnet',
-           'cifar_transform', 'CIFAR10Rebuilt', 'cifar10', 'cifar10_exact100', 'default_device', 'model_device',
-           'predict', 'evaluate', 'Cost', 'layer_cost', 'count_cost', 'max_output_diff', 'eval_outputs',
-           'relative_diff', 'ExactnessError', 'first_divergence', 'check_exact']
+           'CheckpointError', 'error_line', 'check_zip', 'nonfinite_keys', 'state_dict_mismatch', 'load_checkpoint',
+           'cifar_weights_path', 'cifar_resnet', 'cifar_transform', 'CIFAR10Rebuilt', 'cifar10', 'cifar10_exact100',
+           'default_device', 'model_device', 'predict', 'evaluate', 'Cost', 'layer_cost', 'count_cost',
+           'max_output_diff', 'eval_outputs', 'relative_diff', 'ExactnessError', 'first_divergence', 'check_exact']
 
 # %% ../nbs/00_core.ipynb #91323faf
 import os, copy, math, time, pickle, tempfile
@@ -115,8 +115,26 @@ class CifarResNet(nn.Module):
         return self.linear(out)
 
 # %% ../nbs/00_core.ipynb #eff9faed
+import zipfile  # torch.save writes zip archives; torch.load does not verify their CRCs
+
 class CheckpointError(ValueError):
     "A file that is not a usable checkpoint for the model it is loaded into"
+
+def error_line(e:BaseException)->str:
+    "The first line of `e`'s message (at most 200 characters), or its type name when the message is empty"
+    lines = str(e).strip().splitlines()
+    return lines[0][:200] if lines else type(e).__name__
+
+def check_zip(path)->Path:
+    "Refuse a zip-format file (what `torch.save` writes) whose directory or member CRCs are damaged; other files pass"
+    path = Path(path)
+    try:
+        if not zipfile.is_zipfile(path): return path  # legacy torch files and non-checkpoints: `torch.load` judges them
+        with zipfile.ZipFile(path) as z: bad = z.testzip()
+    except Exception as e:  # BadZipFile, a damaged header, a failed read
+        raise CheckpointError(f"{path}: damaged zip archive ({type(e).__name__}: {error_line(e)})") from None
+    if bad is not None: raise CheckpointError(f"{path}: damaged file, CRC check failed for member {bad!r}")
+    return path
 
 def _unwrap_state_dict(obj, path):
     for key in ('state_dict', 'model_state_dict', 'model', 'net'):
@@ -125,32 +143,43 @@ def _unwrap_state_dict(obj, path):
         raise CheckpointError(f"{path}: not a state dict (expected a dict of tensors, possibly under 'state_dict'), got {type(obj).__name__}")
     return {k.removeprefix('module.'): v for k, v in obj.items()}
 
+def nonfinite_keys(sd:dict)->list:
+    "Keys of the floating-point tensors of `sd` holding a NaN or an infinity"
+    return [k for k, v in sd.items() if (v.is_floating_point() or v.is_complex()) and not torch.isfinite(v).all()]
+
+def _kind(t): return 'complex' if t.is_complex() else 'float' if t.is_floating_point() else 'bool' if t.dtype == torch.bool else 'int'
+def _dtype(t): return str(t.dtype).removeprefix('torch.')
+
 def state_dict_mismatch(sd:dict, # A state dict
                         model:nn.Module, # The model it should load into
                        )->str:
-    "What keeps `sd` from loading into `model` (missing and unexpected keys, shape mismatches); '' when it fits"
+    "What keeps `sd` from loading into `model` (missing and unexpected keys, shape and dtype-kind mismatches); '' when it fits"
     own = model.state_dict()
     missing = sorted(k for k in set(own) - set(sd) if not k.endswith('num_batches_tracked'))  # old files lack these counters
     unexpected = sorted(set(sd) - set(own))
     shapes = [f"{k} {tuple(sd[k].shape)} vs {tuple(own[k].shape)}" for k in own if k in sd and sd[k].shape != own[k].shape]
+    # float64 -> float32 is a legitimate cast; int/bool/complex -> float (or back) silently destroys the weights
+    dtypes = [f"{k} {_dtype(sd[k])} vs {_dtype(own[k])}" for k in own if k in sd and _kind(sd[k]) != _kind(own[k])]
     few = lambda ks: ', '.join(ks[:6]) + (' ...' if len(ks) > 6 else '')
     return ' '.join(([f"missing keys ({len(missing)}): {few(missing)}"] if missing else []) +
                     ([f"unexpected keys ({len(unexpected)}): {few(unexpected)}"] if unexpected else []) +
-                    ([f"shape mismatches: {'; '.join(shapes[:4])}"] if shapes else []))
+                    ([f"shape mismatches: {'; '.join(shapes[:4])}"] if shapes else []) +
+                    ([f"dtype mismatches: {'; '.join(dtypes[:4])}"] if dtypes else []))
 
 def load_checkpoint(path, # A file written by `torch.save` holding a state dict
                     model:nn.Module=None, # If given, the weights are loaded into it (strictly)
                     device=None, # Where to put the tensors (default: the model's device, else CPU)
                    ):
-    "Safely load a state dict (`weights_only=True`); with `model`, load it in and return the model"
+    "Safely load a state dict (`weights_only=True`, zip CRCs checked); with `model`, load it in and return the model"
     path = Path(path)
     if not path.is_file(): raise CheckpointError(f"{path}: no such checkpoint file")
     if device is None: device = next(model.parameters()).device if model is not None else 'cpu'
+    check_zip(path)
     try: obj = torch.load(path, map_location=device, weights_only=True)
     except Exception as e:
-        raise CheckpointError(f"{path}: not a loadable torch checkpoint ({type(e).__name__}: {str(e).splitlines()[0][:200]})") from None
+        raise CheckpointError(f"{path}: not a loadable torch checkpoint ({type(e).__name__}: {error_line(e)})") from None
     sd = _unwrap_state_dict(obj, path)
-    bad = [k for k, v in sd.items() if v.is_floating_point() and not torch.isfinite(v).all()]
+    bad = nonfinite_keys(sd)
     if bad: raise CheckpointError(f"{path}: non-finite (NaN/inf) values in {', '.join(bad[:5])}")
     if model is None: return sd
     bad = state_dict_mismatch(sd, model)

@@ -435,9 +435,19 @@ def nc_stats(model:nn.Module, linear:bool=True)->Report:
     return Report(rows, f"n_c per layer of {type(model).__name__}")
 
 # %% ../nbs/03_separation.ipynb #382960cc
+import os
+from .core import CheckpointError, check_zip, error_line, nonfinite_keys, state_dict_mismatch
+
 FORMAT = 'red_nb.compressed/1'
 _BUILDERS = {'Conv2d': nn.Conv2d, 'Linear': nn.Linear, 'BatchNorm1d': nn.BatchNorm1d, 'BatchNorm2d': nn.BatchNorm2d,
              'Identity': nn.Identity, 'SplitConv': SplitConv, 'SplitLinear': SplitLinear}
+_ARGS = {'Conv2d': ('in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'dilation', 'groups', 'bias', 'padding_mode'),
+         'Linear': ('in_features', 'out_features', 'bias'),
+         'BatchNorm1d': ('num_features', 'eps', 'momentum', 'affine', 'track_running_stats'),
+         'Identity': (),
+         'SplitConv': ('in_channels', 'out_channels', 'kernel_size', 'counts', 'stride', 'padding', 'dilation', 'groups', 'bias', 'padding_mode', 'gather'),
+         'SplitLinear': ('in_features', 'out_features', 'counts', 'bias', 'gather')}
+_ARGS['BatchNorm2d'] = _ARGS['BatchNorm1d']
 
 def _jsonable(v): return list(v) if isinstance(v, tuple) else v
 
@@ -472,26 +482,122 @@ def rebuild_model(plan:list, # From `model_plan` (or a file written by `save_mod
         replace_module(new, name, _BUILDERS[cls](**entry['args']).to(dev))
     return new.eval()
 
+def _umask():
+    m = os.umask(0); os.umask(m); return m
+
 def save_model(model:nn.Module, path, **meta):
-    "Save a (compressed) model as plan + state dict in one file that `torch.load(weights_only=True)` reads"
+    "Save a (compressed) model as plan + state dict in one file that `torch.load(weights_only=True)` reads; written atomically"
+    path = Path(path)
     obj = dict(format=FORMAT, plan=model_plan(model), state_dict=model.state_dict(), meta={k: _jsonable(v) for k, v in meta.items()})
-    torch.save(obj, path)
-    return Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix='.tmp', dir=path.parent)  # same folder: `os.replace` is atomic
+    try:
+        with os.fdopen(fd, 'wb') as f: torch.save(obj, f)
+        os.chmod(tmp, 0o666 & ~_umask())  # the permissions of an ordinary new file, not mkstemp's 0600
+        os.replace(tmp, path)
+    except BaseException:  # also KeyboardInterrupt: never leave the temporary file behind
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+# %% ../nbs/03_separation.ipynb #2fb6c576
+def _posint(v): return isinstance(v, int) and not isinstance(v, bool) and v > 0
+
+def _split_stand_in(cls, a):
+    "A meta-device module holding the parameters and buffers `cls(**a)` would have (the split layers cannot be built on meta)"
+    conv = cls == 'SplitConv'
+    cin, cout = (a['in_channels'], a['out_channels']) if conv else (a['in_features'], a['out_features'])
+    groups = a['groups'] if conv else 1
+    if not (_posint(cin) and _posint(cout) and _posint(groups)): raise ValueError('sizes and groups must be positive integers')
+    if conv: nn.Conv2d(**{k: a[k] for k in _ARGS['Conv2d']})  # the convolution arguments are checked as Conv2d checks them
+    counts = a['counts']
+    if not isinstance(counts, list) or len(counts) != cin: raise ValueError(f"counts must be a list of {cin} integers")
+    if not all(isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= cout // groups for n in counts):
+        raise ValueError(f"counts must be integers in [0, {cout // groups}]")
+    gather = _resolve_gather(a['gather'], cout, sum(counts), cls)
+    n = max(sum(counts), 1)
+    if gather in ('matmul', 'conv') and cout * (n + 1) > max(DENSE_GATHER_MAX, 64 * cout * (cin // groups)):
+        raise ValueError(f"a dense gather matrix of {cout} x {n + 1} entries is out of proportion to the layer")
+    m = nn.Module()
+    m.weight = nn.Parameter(torch.empty(n, 1, *_pair(a['kernel_size'])) if conv else torch.empty(n))
+    m.bias = nn.Parameter(torch.empty(cout)) if a['bias'] else None
+    m.register_buffer('index', torch.empty(cout, cin // groups, dtype=torch.long))
+    return m
+
+def _allowed(base:nn.Module)->tuple:
+    "The classes that may take the place of `base` in a plan"
+    if isinstance(base, (nn.Conv2d, SplitConv)): return ('Conv2d', 'SplitConv')
+    if isinstance(base, (nn.Linear, SplitLinear)): return ('Linear', 'SplitLinear')
+    if isinstance(base, nn.modules.batchnorm._BatchNorm): return (type(base).__name__, 'Identity')  # Identity: folded away
+    if isinstance(base, nn.Identity): return ('Identity',)
+    return ()
+
+def _meta_entry(entry, base_model:nn.Module)->nn.Module:
+    "Check one plan entry against `base_model` and build its module on the meta device (no memory); raise ValueError"
+    if not isinstance(entry, dict) or set(entry) != {'name', 'cls', 'args'}: raise ValueError("a plan entry must be a dict with keys name, cls, args")
+    name, cls, args = entry['name'], entry['cls'], entry['args']
+    if not isinstance(name, str) or not name: raise ValueError(f"a plan entry has name {name!r}, expected a module name")
+    where = f"plan entry {name!r}"
+    if cls not in _BUILDERS: raise ValueError(f"{where} has class {cls!r}, which cannot be rebuilt (known: {sorted(_BUILDERS)})")
+    try: base = base_model.get_submodule(name)
+    except AttributeError: raise ValueError(f"{type(base_model).__name__} has no module {name!r} to rebuild") from None
+    if cls not in _allowed(base): raise ValueError(f"{where}: {cls} cannot replace {type(base).__name__}")
+    if not isinstance(args, dict): raise ValueError(f"{where}: args must be a dict, got {type(args).__name__}")
+    missing, unknown = [k for k in _ARGS[cls] if k not in args], sorted(map(str, set(args) - set(_ARGS[cls])))
+    if missing or unknown: raise ValueError(f"{where} ({cls}): " + '; '.join(
+        ([f"missing args {', '.join(missing)}"] if missing else []) + ([f"unknown args {', '.join(unknown)}"] if unknown else [])))
+    try:
+        with torch.device('meta'): return _split_stand_in(cls, args) if cls.startswith('Split') else _BUILDERS[cls](**args)
+    except Exception as e: raise ValueError(f"{where} ({cls}): bad args ({error_line(e)})") from None
+
+def _split_index_error(entry, sd)->str:
+    "'' when the kernel map of a planned split layer only points at kernels of the right input channel (or -1)"
+    a, conv = entry['args'], entry['cls'] == 'SplitConv'
+    idx = sd[f"{entry['name']}.index"]
+    counts = torch.tensor(a['counts'], dtype=torch.long, device=idx.device)
+    if ((idx < -1) | (idx >= counts.sum())).any(): return f"index of {entry['name']!r} out of range [-1, {int(counts.sum())})"
+    cin, cout = (a['in_channels'], a['out_channels']) if conv else (a['in_features'], a['out_features'])
+    per_out, per_in = cout // (a['groups'] if conv else 1), idx.shape[1]
+    channel = (torch.arange(cout, device=idx.device)[:, None] // per_out) * per_in + torch.arange(per_in, device=idx.device)
+    owner = torch.repeat_interleave(torch.arange(cin, device=idx.device), counts)  # the input channel of every kernel
+    if idx.numel() and not ((idx < 0) | (owner[idx.clamp(min=0)] == channel)).all():
+        return f"index of {entry['name']!r} maps outputs to kernels of other input channels"
+    return ''
 
 def load_model(path, # A file written by `save_model`
                base_model:nn.Module, # An instance of the original (uncompressed) architecture
                device=None, # Where to put the model (default: the base model's device)
               )->nn.Module:
-    "Rebuild a model saved by `save_model` from the original architecture and load its weights (eval mode)"
-    obj = torch.load(path, map_location=device or model_device(base_model), weights_only=True)
+    "Rebuild a model saved by `save_model` from the original architecture and load its weights (eval mode), checking everything first"
+    path = Path(path)
+    if not path.is_file(): raise CheckpointError(f"{path}: no such file")
+    check_zip(path)
+    try: obj = torch.load(path, map_location=device or model_device(base_model), weights_only=True)
+    except Exception as e: raise CheckpointError(f"{path}: not a loadable torch file ({type(e).__name__}: {error_line(e)})") from None
     if not isinstance(obj, dict) or obj.get('format') != FORMAT:
-        raise ValueError(f"{path}: not a red_nb compressed model (expected format {FORMAT!r})")
-    model = rebuild_model(obj['plan'], base_model)
+        raise CheckpointError(f"{path}: not a red_nb compressed model (expected format {FORMAT!r})")
+    obj = {'meta': {}, **obj}
+    for key, t in (('plan', list), ('state_dict', dict), ('meta', dict)):
+        if not isinstance(obj[key], t): raise CheckpointError(f"{path}: {key!r} must be a {t.__name__}, got {type(obj[key]).__name__}")
+    if set(obj) != {'format', 'plan', 'state_dict', 'meta'}: raise CheckpointError(f"{path}: unknown keys {sorted(map(str, set(obj) - {'format', 'plan', 'state_dict', 'meta'}))}")
+    plan, sd = obj['plan'], obj['state_dict']
+    if not all(isinstance(k, str) and isinstance(v, torch.Tensor) for k, v in sd.items()):
+        raise CheckpointError(f"{path}: 'state_dict' must map names to tensors")
+    skeleton = copy.deepcopy(base_model).to('meta')  # the planned model, without memory, to compare with the state dict
+    for entry in plan:
+        try: m = _meta_entry(entry, base_model)
+        except ValueError as e: raise CheckpointError(f"{path}: {error_line(e)}") from None
+        replace_module(skeleton, entry['name'], m)
+    bad = state_dict_mismatch(sd, skeleton)
+    if bad: raise CheckpointError(f"{path} does not fit the rebuilt {type(base_model).__name__}: {bad}")
+    bad = nonfinite_keys(sd)
+    if bad: raise CheckpointError(f"{path}: non-finite (NaN/inf) values in {', '.join(bad[:5])}")
+    for entry in plan:
+        if entry['cls'].startswith('Split') and (bad := _split_index_error(entry, sd)): raise CheckpointError(f"{path}: {bad}")
+    try: model = rebuild_model(plan, base_model)
+    except Exception as e: raise CheckpointError(f"{path}: cannot rebuild the model ({type(e).__name__}: {error_line(e)})") from None
     if device is not None: model.to(device)
-    missing, unexpected = model.load_state_dict(obj['state_dict'], strict=False)
-    if missing or unexpected:
-        raise ValueError(f"{path} does not fit the rebuilt {type(base_model).__name__}: missing {missing[:5]}, unexpected {unexpected[:5]}")
-    model.meta = obj.get('meta', {})
+    model.load_state_dict(sd, strict=False)  # every key checked above; only old BN counters may be missing
+    model.meta = obj['meta']
     return model
 
 # %% ../nbs/03_separation.ipynb #9440eb80
