@@ -1,6 +1,6 @@
 """Does the synthetic batch rank channels better than the BatchNorm proxy? ResNet-56, CIFAR-10.
 
-`saliency_prune` inside `red_once` is run with `merging.channel_saliency` replaced (for this run only) by
+`saliency_prune` inside `red` is run with `merging.channel_saliency` replaced (for this run only) by
 `reconstruction.synthetic_saliency` on the synthetic batch of bench/reconstruction_resnet56.py (cached in /tmp,
 or rebuilt), with and without the least-squares reconstruction. Real images only evaluate.
 Run:  nice -n 5 python bench/reconstruction_ranking_resnet56.py [n_syn] [steps] [n_test] [ridge] [targets, e.g. 0.77]
@@ -12,7 +12,7 @@ torch.set_num_threads(1)
 import red_nb.merging as merging
 from red_nb.core import cifar_resnet, cifar10, evaluate, Report
 from red_nb.graph import fold_bn
-from red_nb.evaluation import red_once, environment
+from red_nb.evaluation import red, environment
 from red_nb.reconstruction import synthetic_batch, reconstruct, synthetic_saliency
 
 n_syn = int(sys.argv[1]) if len(sys.argv) > 1 else 64
@@ -35,7 +35,7 @@ proxy = merging.channel_saliency
 rows = []
 for t in targets:
     merging.channel_saliency = lambda model, ei, groups=None, select=None: synthetic_saliency(model, ei, x_syn, groups, select)
-    try: res = red_once(dense, x, target_macs=t, separate=None, verify=False, progress=False)
+    try: res = red(dense, x, target_macs=t, separate=None, verify=False, progress=False)
     finally: merging.channel_saliency = proxy
     removed = 1 - res.after.macs / res.before.macs
     for name, m in (('synthetic ranking', res.model), (f'synthetic ranking + recon ridge={ridge:g}', reconstruct(res.model, ref, x_syn, ridge=ridge))):

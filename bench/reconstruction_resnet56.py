@@ -1,7 +1,7 @@
 """Data-free reconstruction after saliency pruning on ResNet-56 (CIFAR-10).
 
 A synthetic batch is optimised to match the dense model's BatchNorm statistics (no real data), then every
-layer that lost input channels in `red_once(..., target_macs=t)` is refitted by ridge least squares on it
+layer that lost input channels in `red(..., target_macs=t)` is refitted by ridge least squares on it
 (`red_nb.reconstruction.reconstruct`). Real images (a prefix of the JPEG-rebuilt test set) are used only to
 evaluate. Run:  nice -n 5 python bench/reconstruction_resnet56.py [n_syn] [steps] [n_test] [targets, e.g. 0.65,0.6]
 """
@@ -11,7 +11,7 @@ import torch
 torch.set_num_threads(1)
 from red_nb.core import cifar_resnet, cifar10, evaluate, Report
 from red_nb.graph import fold_bn
-from red_nb.evaluation import red_once, environment
+from red_nb.evaluation import red, environment
 from red_nb.reconstruction import synthetic_batch, reconstruct, bn_matching_loss
 
 n_syn = int(sys.argv[1]) if len(sys.argv) > 1 else 64
@@ -44,7 +44,7 @@ variants = {'saliency (baseline)': None,
             'recon on plain noise (control)': dict(x=noise, ridge=1e-3)}
 rows = []
 for t in targets:
-    res = red_once(dense, x, target_macs=t, separate=None, verify=False, progress=False)
+    res = red(dense, x, target_macs=t, separate=None, verify=False, progress=False)
     pruned = res.model
     removed = 1 - res.after.macs / res.before.macs
     for name, kw in variants.items():

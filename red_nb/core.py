@@ -8,7 +8,7 @@ Docs: https://red-nb.github.io/red_nb/core.html.md"""
 __all__ = ['CIFAR_RESNET_FILES', 'CIFAR_MEAN', 'CIFAR_STD', 'Report', 'data_dir', 'PadShortcut', 'BasicBlock', 'CifarResNet',
            'CheckpointError', 'error_line', 'check_zip', 'nonfinite_keys', 'state_dict_mismatch', 'load_checkpoint',
            'cifar_weights_path', 'cifar_resnet', 'cifar_transform', 'CIFAR10Rebuilt', 'cifar10', 'cifar10_exact100',
-           'default_device', 'model_device', 'predict', 'evaluate', 'Cost', 'layer_cost', 'count_cost',
+           'default_device', 'model_device', 'predict', 'evaluate', 'Cost', 'layer_cost', 'count_cost', 'flat_outputs',
            'max_output_diff', 'eval_outputs', 'relative_diff', 'ExactnessError', 'first_divergence', 'check_exact']
 
 # %% ../nbs/00_core.ipynb #91323faf
@@ -348,10 +348,11 @@ def count_cost(model:nn.Module, # The model to measure
     return (cost, y) if return_output else cost
 
 # %% ../nbs/00_core.ipynb #f7ab81d1
-def _flat_outputs(y):
+def flat_outputs(y)->list:
+    "Every tensor in a model output (a tensor, or nested tuples, lists and dicts of them), in order"
     if isinstance(y, torch.Tensor): return [y]
     if isinstance(y, dict): y = list(y.values())
-    if isinstance(y, (list, tuple)): return [t for v in y for t in _flat_outputs(v)]
+    if isinstance(y, (list, tuple)): return [t for v in y for t in flat_outputs(v)]
     return []
 
 def max_output_diff(a:nn.Module, # The reference model
@@ -373,7 +374,7 @@ def relative_diff(ya, # The reference output (a tensor, or a tuple/list/dict of 
                   yb, # The other output, of the same structure
                  )->float:
     "Largest absolute difference of two outputs, relative to the largest absolute value of `ya` (as `max_output_diff`)"
-    ya, yb = _flat_outputs(ya), _flat_outputs(yb)
+    ya, yb = flat_outputs(ya), flat_outputs(yb)
     if len(ya) != len(yb) or any(p.shape != q.shape for p, q in zip(ya, yb)):
         raise ValueError(f"outputs differ in structure: {[tuple(t.shape) for t in ya]} vs {[tuple(t.shape) for t in yb]}")
     num = max((p.double() - q.double().to(p.device)).abs().max().item() for p, q in zip(ya, yb))

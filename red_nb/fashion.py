@@ -183,7 +183,7 @@ from .merging import neuron_merging, l1_prune, neuron_vectors, _expected
 from .channels import channel_groups, apply_plans, Plan
 from .separation import separate_convs
 from .graph import fold_bn
-from .evaluation import red, red_once, measure_latency, environment, REDResult
+from .evaluation import red, red_stages, Stage, take_report, measure_latency, environment, REDResult
 from .hashing import hash_tensor
 from .merging import merge_neurons
 
@@ -371,8 +371,11 @@ def red_columns(model:nn.Module, # A trained model (left untouched)
                 separate:str='macs', # 'macs', 'latency' or None
                 verify:bool=True)->REDResult:
     "RED with per-input-channel hashing of the 1x1/linear layers (`hash_columns`) instead of per-layer hashing"
-    res = red_once(model, example_input, alpha, tau, separate=separate, verify=verify, progress=False,
-                   hasher=lambda m: hash_columns(m, alpha, zero_snap=zero_snap, max_error=max_error, fold=False))
+    def hash_stage(m, ctx):
+        new = hash_columns(m, alpha, zero_snap=zero_snap, max_error=max_error, fold=False)
+        return new, take_report(new, 'hash_report')
+    stages = [Stage('hash', hash_stage) if s.name == 'hash' else s for s in red_stages(tau, separate=separate)]
+    res = red(model, example_input, alpha, tau, separate=separate, verify=verify, progress=False, stages=stages)
     res.settings.update(hashing='columns', zero_snap=zero_snap, max_error=max_error)
     return res
 
