@@ -8,8 +8,9 @@ Docs: https://red-nb.github.io/red_nb/core.html.md"""
 __all__ = ['CIFAR_RESNET_FILES', 'CIFAR_MEAN', 'CIFAR_STD', 'Report', 'data_dir', 'PadShortcut', 'BasicBlock', 'CifarResNet',
            'CheckpointError', 'error_line', 'check_zip', 'nonfinite_keys', 'state_dict_mismatch', 'load_checkpoint',
            'cifar_weights_path', 'cifar_resnet', 'cifar_transform', 'CIFAR10Rebuilt', 'cifar10', 'cifar10_exact100',
-           'default_device', 'model_device', 'predict', 'evaluate', 'Cost', 'layer_cost', 'count_cost', 'flat_outputs',
-           'max_output_diff', 'eval_outputs', 'relative_diff', 'ExactnessError', 'first_divergence', 'check_exact']
+           'default_device', 'model_device', 'predict', 'evaluate', 'Cost', 'layer_cost', 'matmul_macs', 'count_cost',
+           'flat_outputs', 'max_output_diff', 'eval_outputs', 'relative_diff', 'ExactnessError', 'first_divergence',
+           'check_exact']
 
 # %% ../nbs/00_core.ipynb #91323faf
 import os, copy, math, time, pickle, tempfile
@@ -21,6 +22,7 @@ import torch.nn.functional as F
 import torchvision
 from torchvision import transforms
 from tqdm.auto import tqdm
+from torch.utils._python_dispatch import TorchDispatchMode
 
 # %% ../nbs/00_core.ipynb #290e4cc1
 def _fmt(v):
@@ -315,32 +317,82 @@ def layer_cost(m:nn.Module, # A layer
     if isinstance(m, nn.Linear): return n * m.in_features, n * m.in_features
     return None
 
+def _counted(m:nn.Module)->bool: return hasattr(m, 'cost') or isinstance(m, (nn.modules.conv._ConvNd, nn.Linear))
+
+def matmul_macs(func, args, out)->int:
+    "MACs of one matrix-product op (aten mm, addmm, bmm, baddbmm, convolution, attention kernels, fused transformer layers); 0 for others"
+    name = func.__name__ if hasattr(func, '__name__') else str(func)
+    name = name.split('.')[0]
+    shape = lambda t: tuple(t.shape)
+    if name == 'mm': (m, k), n = shape(args[0]), shape(args[1])[1]; return m * k * n
+    if name == 'addmm': (m, k), n = shape(args[1]), shape(args[2])[1]; return m * k * n
+    if name == 'bmm': (b, m, k), n = shape(args[0]), shape(args[1])[2]; return b * m * k * n
+    if name == 'baddbmm': (b, m, k), n = shape(args[1]), shape(args[2])[2]; return b * m * k * n
+    if name in ('convolution', '_convolution'):
+        w, o = args[1], out[0] if isinstance(out, (tuple, list)) else out
+        return o.numel() * (w.shape[0] if args[6] else w.shape[1]) * math.prod(w.shape[2:]) // (args[8] if args[6] else 1)
+    if name == '_native_multi_head_attention':  # the fused inference path of nn.MultiheadAttention
+        q, k, E = args[0], args[1], args[3]
+        B, L, S = math.prod(q.shape[:-2]), q.shape[-2], k.shape[-2]
+        return B * (2 * L * E * E + 2 * S * E * E + 2 * L * S * E)  # q and out projections, k and v projections, QK^T and AV
+    if name == '_transformer_encoder_layer_fwd':  # the fused inference path of nn.TransformerEncoderLayer
+        src, E, F = args[0], args[1], args[14].shape[0]
+        B, L = math.prod(src.shape[:-2]), src.shape[-2]
+        return B * L * (4 * E * E + 2 * E * F + 2 * L * E)
+    if 'scaled_dot_product' in name and 'backward' not in name:
+        q, k, v = args[:3]  # (..., L, E), (..., S, E), (..., S, Ev): Q K^T, then the weights times V
+        L, E, S, Ev = q.shape[-2], q.shape[-1], k.shape[-2], v.shape[-1]
+        return math.prod(q.shape[:-2]) * L * S * (E + Ev)
+    return 0
+
+class _MatmulCounter(TorchDispatchMode):
+    "Counts the matrix products run outside the layers that `count_cost` counts itself (attention, `matmul`, `einsum`, ...)"
+    def __init__(self):
+        super().__init__()
+        self.inside, self.where, self.macs = 0, [''], {}
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        out = func(*args, **(kwargs or {}))
+        if not self.inside:
+            n = matmul_macs(func.overloadpacket, args, out)
+            if n: self.macs[self.where[-1]] = self.macs.get(self.where[-1], 0) + n
+        return out
+
 def count_cost(model:nn.Module, # The model to measure
                example_input:torch.Tensor, # One batch of inputs (its batch size is divided out)
                return_output:bool=False, # Also return the model's output on `example_input` (saves a second pass)
               )->Cost:
-    "Parameters and per-example MACs/additions of every conv and linear layer, found by one forward pass"
-    rows, hooks = {}, []
+    "Parameters and per-example MACs/additions of every conv and linear layer, and of matrix products elsewhere, by one forward pass"
+    rows, hooks, mm = {}, [], _MatmulCounter()
     bs = example_input.shape[0] if isinstance(example_input, torch.Tensor) and example_input.dim() > 1 else 1
-    def hook(name):
+    def pre(name, counted):
+        def f(m, inp):
+            mm.where.append(name)
+            if counted: mm.inside += 1
+        return f
+    def post(name, counted):
         def f(m, inp, out):
+            mm.where.pop()
+            if not counted: return
+            mm.inside -= 1
             c = layer_cost(m, inp[0], out)
             if c is None: return
             r = rows.setdefault(name, dict(layer=name, type=type(m).__name__, out_shape=tuple(out.shape[1:]), macs=0, adds=0))
             r['macs'] += int(c[0]) // bs; r['adds'] += int(c[1]) // bs
         return f
     for name, m in model.named_modules():
-        if hasattr(m, 'cost') or isinstance(m, (nn.modules.conv._ConvNd, nn.Linear)):
-            hooks.append(m.register_forward_hook(hook(name)))
+        if not name: continue
+        hooks += [m.register_forward_pre_hook(pre(name, _counted(m))), m.register_forward_hook(post(name, _counted(m)), always_call=True)]
     was_training = model.training
     model.eval()
     try:
-        with torch.no_grad(): y = model(example_input)
+        with torch.no_grad(), mm: y = model(example_input)
     finally:
         for h in hooks: h.remove()
         model.train(was_training)
     mods = dict(model.named_modules())
-    for name, r in rows.items(): r['params'] = sum(p.numel() for p in mods[name].parameters())
+    for name, n in mm.macs.items():  # matrix products outside counted layers: one row per enclosing module
+        rows[name or '(model)'] = dict(layer=name or '(model)', type=f"{type(mods[name]).__name__} (products)", out_shape=(), macs=n // bs, adds=n // bs)
+    for name, r in rows.items(): r['params'] = sum(p.numel() for p in mods[name].parameters()) if name in mods and r['out_shape'] != () else 0
     layers = Report([dict(layer=r['layer'], type=r['type'], out_shape=r['out_shape'], params=r['params'], macs=r['macs'], adds=r['adds'])
                      for r in rows.values()], title=f"cost of {type(model).__name__}")
     params = sum(p.numel() for p in model.parameters())
