@@ -379,8 +379,7 @@ def count_cost(model:nn.Module, # The model to measure
             r = rows.setdefault(name, dict(layer=name, type=type(m).__name__, out_shape=tuple(out.shape[1:]), macs=0, adds=0))
             r['macs'] += int(c[0]) // bs; r['adds'] += int(c[1]) // bs
         return f
-    for name, m in model.named_modules():
-        if not name: continue
+    for name, m in model.named_modules():  # the model itself too: it may be a single layer
         hooks += [m.register_forward_pre_hook(pre(name, _counted(m))), m.register_forward_hook(post(name, _counted(m)), always_call=True)]
     was_training = model.training
     model.eval()

@@ -22,7 +22,7 @@ from .graph import fold_bn, UnsupportedModelError
 from .hashing import hash_weights, ALPHA, check_alpha
 from .merging import merge_neurons, saliency_prune
 from .channels import channel_groups
-from .separation import separate_convs
+from .separation import separate_convs, saved_bytes
 from .reconstruction import synthetic_batch, synthetic_saliency, reconstruct as refit
 
 # %% ../nbs/04_evaluation.ipynb #c7b0430a
@@ -55,14 +55,14 @@ class REDResult:
         self.seconds = {s['stage']: s['seconds'] for s in stages}
         self.exactness = {s['stage']: s['exactness'] for s in stages if s.get('exactness') is not None}
     def summary(self)->Report:
-        "One row per stage: params, multiplications (MACs), additions, seconds, exactness"
-        rows = [dict(stage='input', params=self.before.params, macs=self.before.macs, adds=self.before.adds)]
+        "One row per stage: params, bytes of the saved file (`save_model`), multiplications (MACs), additions, seconds, exactness"
+        rows = [dict(stage='input', params=self.before.params, bytes=self.settings.get('_bytes', ''), macs=self.before.macs, adds=self.before.adds)]
         for s in self.stages:
             c = s['cost']
-            rows.append(dict(stage=s['stage'], params=c.params, macs=c.macs, adds=c.adds, seconds=round(s['seconds'], 3),
+            rows.append(dict(stage=s['stage'], params=c.params, bytes=s.get('bytes', ''), macs=c.macs, adds=c.adds, seconds=round(s['seconds'], 3),
                              exactness='' if s.get('exactness') is None else f"{s['exactness']:.1e}"))
         kept = lambda a, b: f"-{1 - a/b:.1%}" if b else 'n/a'
-        title = (f"red({', '.join(f'{k}={v}' for k, v in self.settings.items())}): params {kept(self.after.params, self.before.params)}, "
+        title = (f"red({', '.join(f'{k}={v}' for k, v in self.settings.items() if not k.startswith('_'))}): params {kept(self.after.params, self.before.params)}, "
                  f"MACs {kept(self.after.macs, self.before.macs)} (multiplications), {kept(self.after.flops, self.before.flops)} (multiplications + additions)")
         return Report(rows, title=title + ''.join(f"\nnote: {n}" for n in self.notes))
     def __repr__(self): return self.summary().table()
@@ -158,6 +158,10 @@ def check_model(model:nn.Module, x:torch.Tensor):
     if not leaves: raise TypeError(f"the model's output ({type(y).__name__}) holds no tensor to compare")
     if not all(torch.isfinite(t).all() for t in leaves if t.is_floating_point()):
         raise ValueError("the model's output on example_input holds NaN or inf values: red checks every exact stage against it")
+    if len(x) > 1 and all(t.numel() and (t - t[:1]).abs().max() <= 1e-6 * t.abs().max().clamp_min(1e-30) for t in leaves if t.dim()):
+        warnings.warn("red: the model's outputs are (nearly) the same for every input of example_input, so exactness and distortion "
+                      "figures cannot tell a changed network apart; give a more varied example input (real images, or inputs at the "
+                      "scale the model was trained on)")
     return y
 
 # %% ../nbs/04_evaluation.ipynb #99841e43
@@ -198,6 +202,7 @@ def red(model:nn.Module, # A trained model (left untouched)
     ctx = SimpleNamespace(dense=model, x=x, alpha=alpha, tau=tau, scaled=scaled, compensate=compensate, hash_options=dict(hash_options or {}),
                           target_macs=target_macs, reconstruct=reconstruct, separate=separate, progress=progress, base_macs=before.macs, models={})
     stages = red_stages(tau, scaled, target_macs, reconstruct, separate) if stages is None else list(stages)
+    settings['_bytes'] = saved_bytes(model)
     records, current, y0 = [], model, y
     bar = tqdm(stages, desc='red', disable=not progress, leave=False)
     for st in bar:
@@ -208,7 +213,7 @@ def red(model:nn.Module, # A trained model (left untouched)
         take_report(new)  # reports live on the result, never on the modules
         cost, y_new = count_cost(new, x, return_output=True)
         ok = check_exact(current, new, x, f"stage '{st.name}'", tol, y, y_new) if (verify and st.exact) else None
-        records.append(dict(stage=st.name, seconds=sec, cost=cost, report=report, exactness=ok))
+        records.append(dict(stage=st.name, seconds=sec, cost=cost, bytes=saved_bytes(new), report=report, exactness=ok))
         ctx.models[st.name] = new
         current, y = new, y_new
     bar.close()
@@ -218,6 +223,13 @@ def red(model:nn.Module, # A trained model (left untouched)
                      "saliency removes only channels whose layer had a BatchNorm (its statistics are the judge) and that the graph "
                      "analysis can change (see `channel_groups`); this model has too few of them")
         warnings.warn('red: ' + notes[-1])
+    after = records[-1]['cost'] if records else before
+    if target_macs is None and after.macs > 0.99 * before.macs:
+        notes.append("RED removed less than 1 % of the MACs: few neurons of this model become identical after hashing. For a smaller "
+                     "model give a budget, e.g. red(model, x, target_macs=0.75, reconstruct=True) (data-free: pruned by saliency, "
+                     "refitted on a batch synthesised from the BatchNorm statistics)")
+    if records and records[-1]['bytes'] > settings['_bytes']:
+        notes.append(f"the compressed model's file is larger than the input's ({records[-1]['bytes']:,} vs {settings['_bytes']:,} bytes)")
     res = REDResult(current, before, records[-1]['cost'] if records else before, records, settings, notes)
     names = [r['stage'] for r in records]
     res.unseparated = ctx.models[names[names.index('separate') - 1]] if 'separate' in names[1:] else current  # the same function, faster on CPU
