@@ -5,10 +5,12 @@ from .graph import *
 from .channels import *
 from .hashing import *
 from .merging import *
+from .budget import *
 from .reconstruction import *
+from .baselines import *
 from .separation import *
 from .evaluation import *
-from .fashion import *
+from .zoo import *
 from .training import *
 from .energy import *
 from .resrep import *
