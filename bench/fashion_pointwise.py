@@ -11,7 +11,8 @@ Prints per-layer medians and ratios to dense (same process, interleaved rounds);
 Run from the repository root:  python bench/fashion_pointwise.py [--alpha 0.1] [--zero-snap]"""
 import argparse, json, statistics, time
 import torch, torch.nn as nn, torch.nn.functional as F
-from red_nb.fashion import fashion_mnist, fashion_cnn, red_columns
+from red_nb.zoo import fashion_mnist, fashion_cnn
+from red_nb.evaluation import red_columns
 from red_nb.separation import SplitConv
 from red_nb.core import Report
 from red_nb.evaluation import environment

@@ -5,7 +5,8 @@
 Writes bench/reconstruction_resnet56_full_128x300.json (environment, seconds, one row per target_macs)."""
 import torch, time, json
 from pathlib import Path
-from red_nb import *
+from red_nb import cifar_resnet, cifar10, cifar10_exact100, synthetic_batch, evaluate, red
+from red_nb.evaluation import environment
 torch.manual_seed(0)
 m = cifar_resnet(56, pretrained=True); x = torch.randn(8, 3, 32, 32, generator=torch.Generator().manual_seed(0))
 test = cifar10(); ex = cifar10_exact100()

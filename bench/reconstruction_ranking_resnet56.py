@@ -1,6 +1,6 @@
 """Does the synthetic batch rank channels better than the BatchNorm proxy? ResNet-56, CIFAR-10.
 
-`saliency_prune` inside `red` is run with `merging.channel_saliency` replaced (for this run only) by
+`saliency_prune` inside `red` is run with `budget.channel_saliency` replaced (for this run only) by
 `reconstruction.synthetic_saliency` on the synthetic batch of bench/reconstruction_resnet56.py (cached in /tmp,
 or rebuilt), with and without the least-squares reconstruction. Real images only evaluate.
 Run:  nice -n 5 python bench/reconstruction_ranking_resnet56.py [n_syn] [steps] [n_test] [ridge] [targets, e.g. 0.77]
@@ -9,7 +9,7 @@ import sys, json, time
 from pathlib import Path
 import torch
 torch.set_num_threads(1)
-import red_nb.merging as merging
+import red_nb.budget as budget
 from red_nb.core import cifar_resnet, cifar10, evaluate, Report
 from red_nb.graph import fold_bn
 from red_nb.evaluation import red, environment
@@ -31,12 +31,12 @@ if cache.exists(): x_syn = torch.load(cache)
 else: x_syn = synthetic_batch(dense, n=n_syn, steps=steps, lr=0.2, seed=0, progress=False); torch.save(x_syn.clone(), cache)
 
 dense_acc = evaluate(dense, ds, progress=False)['acc']
-proxy = merging.channel_saliency
+proxy = budget.channel_saliency
 rows = []
 for t in targets:
-    merging.channel_saliency = lambda model, ei, groups=None, select=None: synthetic_saliency(model, ei, x_syn, groups, select)
+    budget.channel_saliency = lambda model, ei, groups=None, select=None: synthetic_saliency(model, ei, x_syn, groups, select)
     try: res = red(dense, x, target_macs=t, separate=None, verify=False, progress=False)
-    finally: merging.channel_saliency = proxy
+    finally: budget.channel_saliency = proxy
     removed = 1 - res.after.macs / res.before.macs
     for name, m in (('synthetic ranking', res.model), (f'synthetic ranking + recon ridge={ridge:g}', reconstruct(res.model, ref, x_syn, ridge=ridge))):
         ev = evaluate(m, ds, reference=dense, progress=False)

@@ -1,14 +1,39 @@
 __version__ = "0.0.1"
-# `from red_nb import *` gives the public names of every stage
-from .core import *
-from .graph import *
-from .channels import *
-from .hashing import *
-from .merging import *
-from .reconstruction import *
-from .separation import *
-from .evaluation import *
-from .fashion import *
-from .training import *
-from .energy import *
-from .resrep import *
+# The public API: `from red_nb import *` gives what a user needs to compress, measure and compare.
+# Everything else stays in its module (`from red_nb.merging import similar_neurons`, `from red_nb.channels import ChannelZoo`).
+from .core import (Report, data_dir, cifar_resnet, cifar10, cifar10_exact100, load_checkpoint, CheckpointError,
+                   predict, evaluate, count_cost, max_output_diff, check_exact, ExactnessError)
+from .graph import fold_bn, UntraceableModelError, UnsupportedModelError
+from .channels import channel_groups, supported_ops, Plan, apply_plans
+from .zoo import fashion_mnist, LeNet300100, FashionCNN, lenet_300_100, fashion_cnn
+from .hashing import ALPHA, hash_tensor, hash_weights, hash_columns, alpha_sweep, plot_kde
+from .merging import merge_neurons, red_neurons
+from .budget import channel_saliency, saliency_prune
+from .reconstruction import synthetic_batch, reconstruct, synthetic_saliency
+from .baselines import l1_prune, neuron_merging
+from .separation import SplitConv, SplitLinear, separate_convs, nc_stats, save_model, load_model
+from .evaluation import (Stage, red_stages, REDResult, red, red_columns, measure_latency,
+                         compare_methods, summary_table, plot_pareto, run_benchmark)
+from .training import fine_tune
+from .energy import energy_prune
+from .resrep import add_compactors, resrep_train, resrep_convert
+
+__all__ = [
+    # core: the CIFAR zoo, checkpoints and the instruments
+    'Report', 'data_dir', 'cifar_resnet', 'cifar10', 'cifar10_exact100', 'load_checkpoint', 'CheckpointError',
+    'predict', 'evaluate', 'count_cost', 'max_output_diff', 'check_exact', 'ExactnessError',
+    # graph and channels: the mechanism
+    'fold_bn', 'UntraceableModelError', 'UnsupportedModelError', 'channel_groups', 'supported_ops', 'Plan', 'apply_plans',
+    # zoo: Fashion-MNIST and its shipped networks
+    'fashion_mnist', 'LeNet300100', 'FashionCNN', 'lenet_300_100', 'fashion_cnn',
+    # RED's stages and the data-free budget
+    'ALPHA', 'hash_tensor', 'hash_weights', 'hash_columns', 'alpha_sweep', 'plot_kde',
+    'merge_neurons', 'red_neurons', 'channel_saliency', 'saliency_prune',
+    'synthetic_batch', 'reconstruct', 'synthetic_saliency',
+    'SplitConv', 'SplitLinear', 'separate_convs', 'nc_stats', 'save_model', 'load_model',
+    # the pipeline and the comparison
+    'Stage', 'red_stages', 'REDResult', 'red', 'red_columns', 'measure_latency',
+    'compare_methods', 'summary_table', 'plot_pareto', 'run_benchmark',
+    # the reference methods
+    'l1_prune', 'neuron_merging', 'fine_tune', 'energy_prune', 'add_compactors', 'resrep_train', 'resrep_convert',
+]

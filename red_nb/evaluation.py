@@ -6,8 +6,9 @@ Docs: https://red-nb.github.io/red_nb/evaluation.html.md"""
 
 # %% auto #0
 __all__ = ['METHODS', 'SWEEPS', 'measure_latency', 'REDResult', 'Stage', 'take_report', 'red_stages', 'check_options',
-           'check_model', 'output_distortion', 'red', 'red_method', 'l1_method', 'nm_method', 'tp_global_l1',
-           'compare_methods', 'plot_pareto', 'best_within', 'summary_table', 'environment', 'run_benchmark']
+           'check_model', 'output_distortion', 'red', 'red_columns', 'red_method', 'l1_method', 'nm_method',
+           'tp_global_l1', 'compare_methods', 'plot_pareto', 'best_within', 'summary_table', 'environment',
+           'run_benchmark']
 
 # %% ../nbs/04_evaluation.ipynb #2aadcea2
 import copy, time, math, numbers, json, platform, subprocess, warnings
@@ -19,8 +20,9 @@ import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
 from .core import Report, count_cost, max_output_diff, relative_diff, eval_outputs, flat_outputs, model_device, evaluate, check_exact
 from .graph import fold_bn, UnsupportedModelError
-from .hashing import hash_weights, ALPHA, check_alpha
-from .merging import merge_neurons, saliency_prune
+from .hashing import hash_weights, hash_columns, ALPHA, check_alpha
+from .merging import merge_neurons
+from .budget import saliency_prune
 from .channels import channel_groups
 from .separation import separate_convs, saved_bytes
 from .reconstruction import synthetic_batch, synthetic_saliency, reconstruct as refit
@@ -236,8 +238,25 @@ def red(model:nn.Module, # A trained model (left untouched)
     res.distortion = _distortion(y0, y)
     return res
 
+# %% ../nbs/04_evaluation.ipynb #5791d0f2
+def red_columns(model:nn.Module, # A trained model (left untouched)
+                example_input:torch.Tensor, # A batch of inputs
+                alpha:float=0.05, # Bandwidth of the column densities, in units of the layer's weight std
+                zero_snap:bool=False, tau:float=0., # As in `red`
+                max_error:float=None, # Per-weight error bound of `hash_columns`
+                separate:str='macs', # 'macs', 'latency' or None
+                verify:bool=True)->REDResult:
+    "RED with per-input-channel hashing of the 1x1/linear layers (`hash_columns`) instead of per-layer hashing"
+    def hash_stage(m, ctx):
+        new = hash_columns(m, alpha, zero_snap=zero_snap, max_error=max_error, fold=False)
+        return new, take_report(new, 'hash_report')
+    stages = [Stage('hash', hash_stage) if s.name == 'hash' else s for s in red_stages(tau, separate=separate)]
+    res = red(model, example_input, alpha, tau, separate=separate, verify=verify, progress=False, stages=stages)
+    res.settings.update(hashing='columns', zero_snap=zero_snap, max_error=max_error)
+    return res
+
 # %% ../nbs/04_evaluation.ipynb #ea44f7d0
-from .merging import l1_prune, neuron_merging
+from .baselines import l1_prune, neuron_merging
 
 # %% ../nbs/04_evaluation.ipynb #c8109143
 def red_method(model, x, target_macs, **kw):

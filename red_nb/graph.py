@@ -6,7 +6,7 @@ Docs: https://red-nb.github.io/red_nb/graph.html.md"""
 
 # %% auto #0
 __all__ = ['UntraceableModelError', 'trace', 'UnsupportedModelError', 'plain_weights', 'plain_copy', 'fold_bn_into',
-           'replace_module', 'fold_bn', 'randomize_bn']
+           'replace_module', 'foldable_pairs', 'fold_bn', 'randomize_bn']
 
 # %% ../nbs/00a_graph.ipynb #a4fda1da
 import copy, traceback, operator
@@ -114,7 +114,7 @@ def replace_module(model:nn.Module, name:str, new:nn.Module):
     parent, _, child = name.rpartition('.')
     setattr(model.get_submodule(parent) if parent else model, child, new)
 
-def _foldable_pairs(model:nn.Module):
+def foldable_pairs(model:nn.Module):
     "(layer name, bn name) pairs where the BN's only input is a Conv/Linear output used nowhere else; and the other BNs"
     gm = trace(model)
     mods = dict(model.named_modules())
@@ -136,7 +136,7 @@ def fold_bn(model:nn.Module, # A trained model (left untouched)
            )->nn.Module:
     "A deep copy of `model` (eval mode) with every BatchNorm that follows a Conv/Linear folded into it"
     model = plain_copy(model)
-    pairs, rest = _foldable_pairs(model)
+    pairs, rest = foldable_pairs(model)
     for layer_name, bn_name in pairs:
         replace_module(model, layer_name, fold_bn_into(model.get_submodule(layer_name), model.get_submodule(bn_name)))
         replace_module(model, bn_name, nn.Identity())

@@ -7,7 +7,7 @@ Docs: https://red-nb.github.io/red_nb/hashing.html.md"""
 # %% auto #0
 __all__ = ['GRID', 'ALPHA', 'MAX_ALPHA', 'KDE', 'kde_modes', 'kde_brute', 'check_alpha', 'layer_bandwidth', 'hash_tensor',
            'hashable_layers', 'hash_weights', 'plot_kde', 'plot_modes', 'alpha_sweep', 'plot_alpha_curve',
-           'expected_distinct', 'redundancy_report', 'plot_redundancy']
+           'expected_distinct', 'redundancy_report', 'plot_redundancy', 'pointwise_layers', 'hash_columns']
 
 # %% ../nbs/01_hashing.ipynb #60386e84
 import copy, math, time, numbers
@@ -436,3 +436,34 @@ def plot_redundancy(reports:dict, # {label: Report from `redundancy_report`}
     ax.set_xlabel('predicted E[n_c] / C_out'); ax.set_ylabel('measured mean n_c / C_out'); ax.grid(alpha=0.3)
     ax.legend(fontsize=8); ax.set_title('distinct kernels per input channel', fontsize=10)
     return fig
+
+# %% ../nbs/01_hashing.ipynb #95db60cd
+def pointwise_layers(model:nn.Module)->list:
+    "Names of the 1x1 convolutions and linear layers (the layers separation helps most)"
+    return [n for n, m in model.named_modules()
+            if (isinstance(m, nn.Conv2d) and m.kernel_size == (1, 1) and m.groups == 1) or isinstance(m, nn.Linear)]
+
+@torch.no_grad()
+def hash_columns(model:nn.Module, # A trained model (left untouched)
+                 alpha:float=0.05, # Bandwidth in units of the *layer's* weight std
+                 layers=None, # Layers to hash (default: `pointwise_layers`, the 1x1 convs and linear layers)
+                 zero_snap:bool=False, # The mode of each column's basin containing 0 becomes exactly 0
+                 max_error:float=None, # If set: largest change per weight, in units of the column's std (see `hash_tensor`)
+                 grid:int=1024, # Grid points of each (small) density
+                 fold:bool=True, # Fold BatchNorm first
+                )->nn.Module:
+    "A copy whose 1x1-conv and linear weights are hashed per input channel: each column W[:, c] with its own KDE"
+    new = fold_bn(model) if fold else copy.deepcopy(model)
+    names = pointwise_layers(new) if layers is None else list(layers)
+    rows = []
+    for name in names:
+        l = new.get_submodule(name)
+        if l.weight.dim() == 4 and (l.weight.shape[2:] != (1, 1) or l.groups != 1):
+            raise ValueError(f"hash_columns: {name} is not a 1x1 convolution without groups (kernel {tuple(l.weight.shape[2:])}, groups {l.groups})")
+        W = l.weight.view(l.weight.shape[0], l.weight.shape[1])
+        h = alpha * W.std().item()
+        for c in range(W.shape[1]): W[:, c] = hash_tensor(W[:, c], bandwidth=h, zero_snap=zero_snap, max_error=max_error, grid=grid, name=f"{name}.weight[:, {c}]")
+        nc = [len(W[:, c].unique()) for c in range(W.shape[1])]
+        rows.append(dict(layer=name, c_out=W.shape[0], c_in=W.shape[1], bandwidth=h, nc_mean=sum(nc)/len(nc), nc_max=max(nc)))
+    new.hash_report = Report(rows, f"hash_columns(alpha={alpha}{', zero_snap' if zero_snap else ''})")
+    return new

@@ -14,7 +14,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .core import Report, count_cost, model_device
-from .graph import fold_bn_into, replace_module, _foldable_pairs
+from .graph import fold_bn_into, replace_module, foldable_pairs
 from .channels import channel_groups, apply_plans, Plan
 
 # %% ../nbs/06_resrep.ipynb #62266646
@@ -57,7 +57,7 @@ def compactor_sites(model:nn.Module, # A model with BatchNorms (not folded)
                    )->tuple:
     "The (conv, bn) pairs where a compactor can be inserted and removed exactly, and a `Report` of the refused convs"
     x = _example(model, example_input)
-    pairs, _ = _foldable_pairs(model)
+    pairs, _ = foldable_pairs(model)
     bn_of = dict(pairs)
     sites, refused = [], []
     for g in channel_groups(model, x):
