@@ -54,14 +54,8 @@ def channel_saliency(model:nn.Module, # A BN-folded model
             out[g.id] = (g, sal, macs)
     return out
 
-def saliency_prune(model:nn.Module, # A (BN-folded) model; left untouched
-                   example_input:torch.Tensor, # One batch of inputs
-                   target_macs:float=0.8, # Keep at most this fraction of the model's multiplications
-                   compensate:bool=True, # Data-free bias compensation of the removed channels
-                   groups=None, select=None,
-                   saliency=None, # A judge with `channel_saliency`'s signature and output (default: `channel_saliency`)
-                  )->nn.Module:
-    "Remove the channels of least saliency per multiplication, across the whole network, until `target_macs` is met"
+def _prune_once(model, example_input, target_macs, compensate, groups, select, saliency):
+    "One ranking and removal round of `saliency_prune`: (new model, plans, report rows)"
     groups = groups if groups is not None else channel_groups(model, example_input)
     sal = (saliency or channel_saliency)(model, example_input, groups, select)
     base = count_cost(model, example_input).macs
@@ -78,5 +72,22 @@ def saliency_prune(model:nn.Module, # A (BN-folded) model; left untouched
         keep = sorted(set(range(g.size)) - rm)
         plans.append(Plan(g, keep, {}, expected_inputs(model, g) if compensate else None))
         rows.append(group_row(g, kept=len(keep), removed=len(rm), max_saliency=max(sal[gid][1][j].item() for j in rm)))
-    new = apply_plans(model, plans)
+    return apply_plans(model, plans), plans, rows
+
+def saliency_prune(model:nn.Module, # A (BN-folded) model; left untouched
+                   example_input:torch.Tensor, # One batch of inputs
+                   target_macs:float=0.8, # Keep at most this fraction of the model's multiplications
+                   compensate:bool=True, # Data-free bias compensation of the removed channels
+                   groups=None, select=None,
+                   saliency=None, # A judge with `channel_saliency`'s signature and output (default: `channel_saliency`)
+                   rounds:int=4, # Rank and remove again while the budget is not met (the savings of neighbouring removals overlap)
+                  )->nn.Module:
+    "Remove the channels of least saliency per multiplication, across the whole network, until `target_macs` is met"
+    base = count_cost(model, example_input).macs
+    new, plans, rows = model, [], []
+    for r in range(rounds):
+        now = count_cost(new, example_input).macs
+        if now <= target_macs * base * 1.001 or (r and not rows_r): break
+        new, plans_r, rows_r = _prune_once(new, example_input, target_macs * base / now, compensate, groups if r == 0 else None, select, saliency)
+        plans += plans_r; rows += [dict(round=r + 1, **row) for row in rows_r]
     return attach_reports(model, new, example_input, groups, plans, rows, f"saliency_prune(target_macs={target_macs})")

@@ -337,9 +337,14 @@ def _clamp_homog(n):
     return all(b in (None, 0) for b in (_arg(n, 1, 'min'), _arg(n, 2, 'max')))
 
 def _identity(w, n, m): return w.passthrough(n, _src(n), True, keep_mean=True)
+def _as_input(z): return z
+
 def _per_channel(keep_mean):
-    "The handler of a per-channel spatial op (pooling, interpolation): homogeneous, keeping the mean or not"
-    return lambda w, n, m: w.passthrough(n, _src(n), True, keep_mean=keep_mean)
+    "The handler of a per-channel spatial op (pooling, interpolation): homogeneous; keeping the mean, or (max, LP pooling) approximately"
+    if keep_mean: return lambda w, n, m: w.passthrough(n, _src(n), True, keep_mean=True)
+    # a max over neighbouring, strongly correlated values: its statistics are taken as its input's (an approximation, for
+    # the data-free saliency and bias compensation only; exact merging never reads them)
+    return lambda w, n, m: w.passthrough(n, _src(n), True, step=('pool (statistics as its input, approx.)', _as_input))
 
 def _pad_module(w, n, m):
     "A spatial padding module: homogeneous unless it pads with a non-zero constant"
@@ -359,7 +364,7 @@ _register(_IDENTITY_MODULES, _identity, 'identity at inference (dropout, copies)
 _register(_IDENTITY_FUNCS, _identity, 'identity at inference (dropout, copies)', _yes, _yes)
 for keep in (True, False):
     ops = [k for k, v in {**_POOL_MODULES, **_POOL_FUNCS}.items() if v == keep]
-    _register(ops, _per_channel(keep), 'per-channel spatial (pooling, interpolation)', _yes, _yes if keep else _no)
+    _register(ops, _per_channel(keep), 'per-channel spatial (pooling, interpolation)', _yes, _yes if keep else 'approximately')
 _register(_PAD_MODULES, _pad_module, 'per-channel spatial (padding)', 'unless it pads a non-zero constant', _no)
 
 # %% ../nbs/00b_channels.ipynb #97b8038c
