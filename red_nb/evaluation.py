@@ -96,7 +96,9 @@ def take_report(model:nn.Module, name:str=None):
     return found.get(name)
 
 def _fold(m, ctx): new = fold_bn(m); return new, take_report(new, 'unfolded_bn')
-def _hash(m, ctx): new = hash_weights(m, alpha=ctx.alpha, fold=False, **ctx.hash_options); return new, take_report(new, 'hash_report')
+def _hash(m, ctx):
+    new = hash_weights(m, alpha=ctx.alpha, fold=False, progress=ctx.progress, **ctx.hash_options)  # a bar per layer inside red's
+    return new, take_report(new, 'hash_report')
 def _merge(m, ctx):
     new = merge_neurons(m, ctx.x, tau=ctx.tau, scaled=ctx.scaled, compensate=ctx.compensate, cost=False)
     return new, take_report(new, 'merge_report')
@@ -115,7 +117,7 @@ def _prune(m, ctx):
 
 def _reconstruct(m, ctx): new = refit(m, ctx.models['fold'], ctx.x_syn); return new, take_report(new, 'reconstruction_report')
 def _separate(m, ctx):
-    new = separate_convs(m, ctx.x, mode=ctx.separate, check=False, progress=False)  # checked by `red` as a whole
+    new = separate_convs(m, ctx.x, mode=ctx.separate, check=False, progress=ctx.progress)  # checked by `red` as a whole
     return new, take_report(new, 'separation_report')
 
 def red_stages(tau:float=0., scaled:bool=False, target_macs:float=None, reconstruct=False, separate='macs')->list:
