@@ -13,14 +13,15 @@ Steps (all in this process, same checkpoint, same test images, same `count_cost`
   4. RED with `target_macs=0.596` (data-free, no fine-tuning);
 every model is also evaluated on `cifar10_exact100` (exact pixels of test images 0-99), because fine-tuning on the
 JPEG-rebuilt training set adapts the model to JPEG artefacts, which the dense and RED models never saw;
-and writes bench/energy_resnet56_results.json (with `environment()`) and prints a table."""
+and writes bench/results/energy_resnet56.json (`red_nb.evaluation.write_result`) and prints a table.
+Duration: about 20 min plus the fine-tuning budget (`--budget-minutes`, 30 by default) on one core."""
 import argparse, copy, json, math, time
 from pathlib import Path
 import torch
 from red_nb.core import cifar_resnet, cifar10, cifar10_exact100, evaluate, count_cost, Report
 from red_nb.energy import energy_prune
 from red_nb.training import fine_tune
-from red_nb.evaluation import red, environment
+from red_nb.evaluation import red, environment, write_result
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 0.596  # the paper: 40.4 % of the FLOPs (MACs) removed on ResNet-56
@@ -36,7 +37,7 @@ def main():
     p.add_argument('--batch-size', type=int, default=64)
     p.add_argument('--n-test', type=int, default=10000)
     p.add_argument('--results', default=str(ROOT/'results'))
-    p.add_argument('--out', default=str(ROOT/'bench'/'energy_resnet56_results.json'))
+    p.add_argument('--out', default=str(ROOT/'bench'/'results'/'energy_resnet56.json'))
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     env = environment(); print(env, flush=True)
@@ -108,15 +109,16 @@ def main():
     table = Report(rows, title=f"ResNet-56, target {TARGET} of the MACs, {len(test)} JPEG-rebuilt test images, {a.threads} thread(s)")
     print(table)
     print(f"paper: {PAPER}")
-    out = dict(environment=env, threads=a.threads, n_test=len(test), target_macs=TARGET, reachable_min_macs_kept=reach,
-               dense=dict(acc=acc_dense, params=c_dense.params, macs=c_dense.macs),
+    extra = dict(reachable_min_macs_kept=reach, dense=dict(acc=acc_dense, params=c_dense.params, macs=c_dense.macs),
                energy=dict(params=c_p.params, macs=c_p.macs, prune_seconds=pruned.seconds, report=list(pruned.prune_report),
                            before_ft=ev_pruned, after_ft=ev_tuned,
                            fine_tune=dict(epochs=epochs, steps=math.ceil(epochs * per_epoch), batch_size=a.batch_size, lr=a.lr,
                                           schedule='cosine', seconds=hist[-1]['seconds'], seconds_per_step_probe=sps, history=list(hist))),
                red=dict(macs_kept=r.after.macs / r.before.macs, params_kept=r.after.params / r.before.params, seconds=red_s, eval=ev_red),
-               rows=rows, paper=PAPER, total_seconds=time.perf_counter() - t_all)
-    Path(a.out).write_text(json.dumps(out, indent=1, default=str))
+               total_seconds=time.perf_counter() - t_all)
+    settings = dict(threads=a.threads, n_test=len(test), target_macs=TARGET, paper=PAPER, title=table.title,
+                    note='seeds: the fine-tuning and probe seeds of red_nb.training.fine_tune (0 and 1); example input: the first 8 test images')
+    write_result(a.out, 'energy_resnet56', rows, settings, seeds=[0, 1], env=env, extra=extra)
     print(f"wrote {a.out}")
 
 if __name__ == '__main__':

@@ -15,19 +15,19 @@ The weights are torchvision's random initialisation (no ImageNet weights offline
 values (the grid is refined only for very heavy-tailed layers). On a shared machine timings are disturbed by
 other load: the load average is printed at start and end.
 
-    python bench/hashing_speed.py [--repeats 3] [--sub 1024] [--threads N] [--alpha A]
+Duration: about 5 min with the defaults on one core (the brute-force sub-samples dominate).
+
+    python bench/hashing_speed.py [--repeats 3] [--sub 1024] [--threads N] [--alpha A] [--out FILE]
+
+Writes bench/results/hashing_speed.json (`red_nb.evaluation.write_result`), one row.
 """
-import argparse, math, os, platform, subprocess, sys, time
+import argparse, math, os, subprocess, sys, time
+from pathlib import Path
 import torch, torch.nn as nn, torchvision
 from red_nb.hashing import hash_tensor, hash_weights, kde_modes, kde_brute, hashable_layers, GRID, ALPHA, _modes_of
+from red_nb.evaluation import environment, write_result
 
-def machine():
-    here = os.path.dirname(os.path.abspath(__file__))
-    run = lambda *a: subprocess.run(list(a), capture_output=True, text=True, cwd=here).stdout.strip()
-    commit = run('git', 'rev-parse', '--short', 'HEAD') or 'uncommitted'
-    dirty = ' +uncommitted changes' if run('git', 'status', '--porcelain') else ''
-    return (f"{platform.platform()} | {platform.processor() or platform.machine()} | cores={os.cpu_count()} "
-            f"threads={torch.get_num_threads()} | torch {torch.__version__} | commit {commit}{dirty}")
+ROOT = Path(__file__).resolve().parent.parent
 
 def rss_mb(field='VmRSS'):
     with open('/proc/self/status') as f:
@@ -80,17 +80,17 @@ def memory(part, alpha):
     print(mb)
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     p.add_argument('--repeats', type=int, default=3)
     p.add_argument('--sub', type=int, default=1024, help='values per layer for the brute-force timing')
     p.add_argument('--threads', type=int, default=None)
     p.add_argument('--alpha', type=float, default=ALPHA)
+    p.add_argument('--out', default=str(ROOT/'bench'/'results'/'hashing_speed.json'))
     p.add_argument('--memory', choices=['model', 'loop'], help=argparse.SUPPRESS)
     a = p.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
     if a.memory: return memory(a.memory, a.alpha)
-    print(machine())
-    print(f"load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    env = environment(); print(env)
     torch.manual_seed(0)
     model = torchvision.models.resnet50().eval()
     layers = hashable_layers(model)
@@ -134,12 +134,21 @@ def main():
         print(f"brute force: exact KDE on {a.sub} values per layer took {t_sub:.1f} s; extrapolated linearly to all "
               f"{n:,} weights: {t_brute:.0f} s ({t_brute / 3600:.2f} h); process CPU time of the sub-sampled runs {time.process_time() - c0:.1f} s")
         print(f"ratio fast / brute force = 1/{t_brute / min(t_fast):.0f}")
+        row = dict(model='torchvision resnet50 (random init)', layers=len(weights), weights=n, model_mb=model_mb, alpha=a.alpha, grid=GRID,
+                   fast_seconds=min(t_fast), fast_runs=t_fast, fast_cpu_seconds=cpu_fast, ns_per_weight=min(t_fast) / n * 1e9,
+                   modes_mean=sum(r['modes'] for r in rep) / len(rep), modes_max=max(r['modes'] for r in rep),
+                   hash_weights_seconds=min(t_model), hash_weights_runs=t_model, brute_linearity_ratio=t2 / t1, brute_linearity_expected=s2 / s1,
+                   brute_sub_seconds=t_sub, brute_seconds=t_brute, brute_over_fast=t_brute / min(t_fast))
 
     mem_model, mem_loop = (float(memory_child(part, a)) for part in ('model', 'loop'))
     print(f"\nextra peak memory (fresh process each), hash_weights (holds the new model): {mem_model:.0f} MB = {mem_model / model_mb:.2f} x the model's {model_mb:.0f} MB")
     print(f"extra peak memory (fresh process each), hash_tensor loop (temporaries only):  {mem_loop:.0f} MB = {mem_loop / model_mb:.2f} x")
     print("(wall times on a shared machine include waiting for the CPU: compare the CPU times, and the ratio, measured under the same load)")
-    print(f"\nload average at end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    row.update(peak_mb_hash_weights=mem_model, peak_mb_loop=mem_loop)
+    write_result(a.out, 'hashing_speed', [row], dict(repeats=a.repeats, sub=a.sub, threads=torch.get_num_threads(), alpha=a.alpha,
+                 title='adaptive hashing of torchvision ResNet-50: seconds (best of the repeats), brute force extrapolated, extra peak memory'),
+                 seeds=[0], env=env)
+    print(f"wrote {a.out}")
     print(f"goals: hashing every layer <= 3 s: {'met' if min(t_fast) <= 3 else 'NOT met'} ({min(t_fast):.2f} s; whole hash_weights call {min(t_model):.2f} s); "
           f"<= 1/20 of brute force: {'met' if t_brute / min(t_fast) >= 20 else 'NOT met'}; "
           f"extra peak memory <= 2x weights: {'met' if mem_model <= 2 * model_mb else 'NOT met'}")

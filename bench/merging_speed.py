@@ -6,14 +6,22 @@ mergeable group so that merges happen): `channel_groups` (fx trace + shape propa
 passes of its report), the whole call, and the whole call without the cost report (`cost=False`). The baseline, run in the same process, is one forward pass of the dense model
 on the same input; times are given as seconds and as multiples of that forward pass.
 
-Run: python bench/merging_speed.py [--models resnet50,densenet121] [--size 224] [--repeats 3]
+Duration: about 2 min per model with the defaults on one core.
+
+Run: python bench/merging_speed.py [--models resnet50,densenet121] [--size 224] [--repeats 3] [--out FILE]
+
+Writes bench/results/merging_speed.json (`red_nb.evaluation.write_result`), one row per model.
 """
-import argparse, platform, os, subprocess, time, statistics, copy
+import argparse, time, statistics
+from pathlib import Path
 import torch, torchvision
 from red_nb.graph import fold_bn, randomize_bn
 from red_nb.channels import channel_groups, copy_channel
 from red_nb.merging import merge_neurons
 from red_nb.core import max_output_diff
+from red_nb.evaluation import environment, write_result
+
+ROOT = Path(__file__).resolve().parent.parent
 
 def timed(fn, repeats):
     ts, out = [], None
@@ -21,23 +29,15 @@ def timed(fn, repeats):
         t = time.perf_counter(); out = fn(); ts.append(time.perf_counter() - t)
     return min(ts), statistics.median(ts), out
 
-def commit():
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    try:
-        r = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], cwd=root, capture_output=True, text=True)
-        return r.stdout.strip() or 'uncommitted'
-    except Exception: return 'uncommitted'
-
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--models', default='resnet50')
-    ap.add_argument('--size', type=int, default=224)
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    ap.add_argument('--models', default='resnet50', help='comma-separated torchvision model names')
+    ap.add_argument('--size', type=int, default=224, help='input height and width')
     ap.add_argument('--repeats', type=int, default=3)
+    ap.add_argument('--out', default=str(ROOT/'bench'/'results'/'merging_speed.json'))
     a = ap.parse_args()
-    print(f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, {os.cpu_count()} cores visible, "
-          f"torch threads {torch.get_num_threads()}; torch {torch.__version__}, torchvision {torchvision.__version__}; commit {commit()}")
-    try: print(f"load average at start: {os.getloadavg()}")
-    except OSError: pass
+    env = environment(); print(env, f"torchvision {torchvision.__version__}")
+    rows = []
     x = torch.randn(1, 3, a.size, a.size)
     for name in a.models.split(','):
         torch.manual_seed(0)
@@ -62,7 +62,13 @@ def main():
         print(f"  merge_neurons given groups: min {mer_min:.3f} s  median {mer_med:.3f} s  ({mer_med / fwd_med:.1f}x forward)")
         print(f"  analysis + merge (one call): min {tot_min:.3f} s  median {tot_med:.3f} s  ({tot_med / fwd_med:.1f}x forward)")
         print(f"  same, cost=False (no count_cost report): min {nc_min:.3f} s  median {nc_med:.3f} s  ({nc_med / fwd_med:.1f}x forward)")
-    try: print(f"\nload average at end: {os.getloadavg()} (the machine is shared: other processes may slow these timings)")
-    except OSError: pass
+        rows.append(dict(model=name, size=a.size, groups=len(groups), mergeable=len(groups.mergeable()), merges=found, planted=2 * len(groups.mergeable()),
+                         max_output_diff=d, forward_min=fwd_min, forward_median=fwd_med, channel_groups_min=ana_min, channel_groups_median=ana_med,
+                         merge_given_groups_min=mer_min, merge_given_groups_median=mer_med, merge_min=tot_min, merge_median=tot_med,
+                         merge_no_cost_min=nc_min, merge_no_cost_median=nc_med, merge_vs_forward=tot_med / fwd_med))
+    write_result(a.out, 'merging_speed', rows, dict(repeats=a.repeats, size=a.size, threads=torch.get_num_threads(), torchvision=torchvision.__version__,
+                 title='channel_groups and merge_neurons(tau=0) seconds on torchvision models (random weights, 2 duplicates planted per group)'),
+                 seeds=[0], env=env)
+    print(f"wrote {a.out}")
 
 if __name__ == '__main__': main()

@@ -1,46 +1,60 @@
-"""Does the synthetic batch rank channels better than the BatchNorm proxy? ResNet-56, CIFAR-10.
+"""Does the synthetic batch rank channels better than the BatchNorm proxy? CIFAR ResNet-56.
 
 `saliency_prune` inside `red` is run with `budget.channel_saliency` replaced (for this run only) by
-`reconstruction.synthetic_saliency` on the synthetic batch of bench/reconstruction_resnet56.py (cached in /tmp,
-or rebuilt), with and without the least-squares reconstruction. Real images only evaluate.
-Run:  nice -n 5 python bench/reconstruction_ranking_resnet56.py [n_syn] [steps] [n_test] [ridge] [targets, e.g. 0.77]
-"""
-import sys, json, time
+`reconstruction.synthetic_saliency` on the synthetic batch of bench/reconstruction_resnet56.py (cached in /tmp, or
+rebuilt), with and without the least-squares reconstruction. Real images only evaluate. One row per (target, variant).
+Duration: about 15 min for the synthetic batch when not cached, plus about 2 min per target on one core.
+
+    nice -n 5 python bench/reconstruction_ranking_resnet56.py [--n-syn 64] [--steps 150] [--n-test 2000] [--ridge 1e-3] [--targets 0.75,0.8,0.7,0.85] [--out FILE]
+
+Writes bench/results/reconstruction_ranking_resnet56.json (`red_nb.evaluation.write_result`); the file behind the notebook
+tables was made with `--ridge 0.01` (and `--targets 0.775` for reconstruction_ranking_resnet56_0.775.json)."""
+import argparse
 from pathlib import Path
 import torch
-torch.set_num_threads(1)
-import red_nb.budget as budget
-from red_nb.core import cifar_resnet, cifar10, evaluate, Report
-from red_nb.graph import fold_bn
-from red_nb.evaluation import red, environment
-from red_nb.reconstruction import synthetic_batch, reconstruct, synthetic_saliency
 
-n_syn = int(sys.argv[1]) if len(sys.argv) > 1 else 64
-steps = int(sys.argv[2]) if len(sys.argv) > 2 else 150
-n_test = int(sys.argv[3]) if len(sys.argv) > 3 else 2000
-ridge = float(sys.argv[4]) if len(sys.argv) > 4 else 1e-3
-targets = tuple(float(t) for t in sys.argv[5].split(',')) if len(sys.argv) > 5 else (0.75, 0.80, 0.70, 0.85)  # the interesting ones first
-out = Path(__file__).with_name('reconstruction_ranking_resnet56.json' if len(sys.argv) <= 5 else f"reconstruction_ranking_resnet56_{sys.argv[5].replace(',', '_')}.json")
+ROOT = Path(__file__).resolve().parent.parent
 
-dense = cifar_resnet(56, pretrained=True).eval()
-ref = fold_bn(dense)
-x = torch.randn(8, 3, 32, 32, generator=torch.Generator().manual_seed(0))
-ds = torch.utils.data.Subset(cifar10(), range(n_test))
-cache = Path(f'/tmp/red_xsyn_{n_syn}_{steps}.pt')
-if cache.exists(): x_syn = torch.load(cache)
-else: x_syn = synthetic_batch(dense, n=n_syn, steps=steps, lr=0.2, seed=0, progress=False); torch.save(x_syn.clone(), cache)
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    p.add_argument('--n-syn', type=int, default=64, help='synthetic inputs')
+    p.add_argument('--steps', type=int, default=150, help='optimisation steps of the synthetic batch')
+    p.add_argument('--n-test', type=int, default=2000, help='test images (a prefix of the test set)')
+    p.add_argument('--ridge', type=float, default=1e-3, help='ridge of the least-squares reconstruction')
+    p.add_argument('--targets', default='0.75,0.8,0.7,0.85', help='comma-separated target_macs values')
+    p.add_argument('--threads', type=int, default=1)
+    p.add_argument('--out', default=str(ROOT/'bench'/'results'/'reconstruction_ranking_resnet56.json'))
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    import red_nb.budget as budget
+    from red_nb.core import cifar_resnet, cifar10, evaluate, Report
+    from red_nb.graph import fold_bn
+    from red_nb.evaluation import red, environment, write_result
+    from red_nb.reconstruction import synthetic_batch, reconstruct, synthetic_saliency
+    env = environment()
+    dense = cifar_resnet(56, pretrained=True).eval()
+    ref = fold_bn(dense)
+    x = torch.randn(8, 3, 32, 32, generator=torch.Generator().manual_seed(0))
+    ds = torch.utils.data.Subset(cifar10(), range(a.n_test))
+    cache = Path(f'/tmp/red_xsyn_{a.n_syn}_{a.steps}.pt')
+    if cache.exists(): x_syn = torch.load(cache)
+    else: x_syn = synthetic_batch(dense, n=a.n_syn, steps=a.steps, lr=0.2, seed=0, progress=False); torch.save(x_syn.clone(), cache)
+    dense_acc = evaluate(dense, ds, progress=False)['acc']
+    proxy = budget.channel_saliency
+    rows = []
+    for t in (float(v) for v in a.targets.split(',')):
+        budget.channel_saliency = lambda model, ei, groups=None, select=None: synthetic_saliency(model, ei, x_syn, groups, select)
+        try: res = red(dense, x, target_macs=t, separate=None, verify=False, progress=False)
+        finally: budget.channel_saliency = proxy
+        removed = 1 - res.after.macs / res.before.macs
+        for name, m in (('synthetic ranking', res.model), (f'synthetic ranking + recon ridge={a.ridge:g}', reconstruct(res.model, ref, x_syn, ridge=a.ridge))):
+            ev = evaluate(m, ds, reference=dense, progress=False)
+            rows.append(dict(target=t, variant=name, macs_removed=removed, acc=ev['acc'], d_acc_pt=100 * (ev['acc'] - dense_acc), agreement=ev['agreement']))
+            print(Report(rows[-1:]).table(), flush=True)
+    rep = Report(rows, f'ResNet-56, first {a.n_test} test images (dense {dense_acc:.2%}), channel ranking measured on the synthetic batch')
+    print(rep)
+    write_result(a.out, Path(a.out).stem, rows, dict(n_syn=a.n_syn, steps=a.steps, n_test=a.n_test, ridge=a.ridge, dense_acc=dense_acc, title=rep.title),
+                 seeds=[0], env=env)
+    print(f"wrote {a.out}")
 
-dense_acc = evaluate(dense, ds, progress=False)['acc']
-proxy = budget.channel_saliency
-rows = []
-for t in targets:
-    budget.channel_saliency = lambda model, ei, groups=None, select=None: synthetic_saliency(model, ei, x_syn, groups, select)
-    try: res = red(dense, x, target_macs=t, separate=None, verify=False, progress=False)
-    finally: budget.channel_saliency = proxy
-    removed = 1 - res.after.macs / res.before.macs
-    for name, m in (('synthetic ranking', res.model), (f'synthetic ranking + recon ridge={ridge:g}', reconstruct(res.model, ref, x_syn, ridge=ridge))):
-        ev = evaluate(m, ds, reference=dense, progress=False)
-        rows.append(dict(target=t, variant=name, macs_removed=removed, acc=ev['acc'], d_acc_pt=100 * (ev['acc'] - dense_acc), agreement=ev['agreement']))
-        print(Report(rows[-1:]).table(), flush=True)
-print(Report(rows, f'ResNet-56, first {n_test} test images (dense {dense_acc:.2%}), channel ranking measured on the synthetic batch'))
-json.dump(dict(environment=environment(), n_syn=n_syn, steps=steps, n_test=n_test, ridge=ridge, dense_acc=dense_acc, rows=rows), open(out, 'w'), indent=1)
+if __name__ == '__main__': main()

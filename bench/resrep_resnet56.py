@@ -6,7 +6,8 @@ The paper trains ResNet-56 for 480 epochs on a GPU (about 375 000 steps of 64); 
 steps of 64 (750 by default, 0.96 epoch, about 35 min on one core of this machine) with the
 schedule scaled to fit (printed below and recorded in the JSON). The run checkpoints to
 results/resrep_resnet56.pt (never committed) and resumes from it when started again.
-It writes bench/resrep_resnet56_results.json and prints a table: accuracy on the CIFAR-10 test set
+Duration: about 1 h with the defaults (35-45 min of training). It writes bench/results/resrep_resnet56.json
+(`red_nb.evaluation.write_result`) and prints a table: accuracy on the CIFAR-10 test set
 (the JPEG-rebuilt copy: compare deltas and agreement with the dense model, not absolute numbers) of
   - the dense model (baseline of this process),
   - ResRep after training and conversion (and its exactness against the trained re-parameterised model),
@@ -17,7 +18,7 @@ import argparse, json, time, copy
 from pathlib import Path
 import torch
 from red_nb.core import cifar_resnet, cifar10, predict, count_cost, max_output_diff, Report
-from red_nb.evaluation import red, environment
+from red_nb.evaluation import red, environment, write_result
 from red_nb.resrep import (add_compactors, compactors, resrep_train, resrep_convert, resrep_report, WidthCost,
                            resrep_param_groups)
 
@@ -49,7 +50,7 @@ if __name__ == '__main__':
     p.add_argument('--granularity', type=int, default=8)
     p.add_argument('--n-test', type=int, default=10000)
     p.add_argument('--checkpoint', default=str(ROOT/'results'/'resrep_resnet56.pt'))
-    p.add_argument('--out', default=str(ROOT/'bench'/'resrep_resnet56_results.json'))
+    p.add_argument('--out', default=str(ROOT/'bench'/'results'/'resrep_resnet56.json'))
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     env = environment(); print(env, flush=True)
@@ -128,11 +129,12 @@ if __name__ == '__main__':
     rows[-1]['note'] += f"; separated: MACs kept {r_sep.macs / base.macs:.4f} (same function)"
     table = Report(rows, title=f"ResNet-56, CIFAR-10 test ({len(test)} JPEG-rebuilt images): ResRep on a CPU budget vs RED at the same MACs")
     print(table, flush=True)
-    out = dict(environment=env, settings=settings, speed_seconds_per_step=sec, train_wall_seconds=train_wall,
+    extra = dict(speed_seconds_per_step=sec, train_wall_seconds=train_wall,
                train_seconds=train_seconds, lowest_reachable_macs=lowest, target_reachable=lowest <= a.target,
                exactness=exact, masked_rows_not_zero=masked_nonzero, mask_log=list(trained.resrep_log), history=list(trained.history),
                compactors=list(rep), widths={r['layer']: r['width'] - r['zero'] for r in rep},
-               rows=rows, n_test=len(test), total_seconds=time.perf_counter() - t_start,
-               published=dict(resrep_resnet56='93.71 -> 93.71 at -52.9 % FLOPs (src56 with projection shortcuts, 480 GPU epochs)'))
-    Path(a.out).write_text(json.dumps(out, indent=1, default=str))
+               total_seconds=time.perf_counter() - t_start)
+    settings = dict(settings, n_test=len(test), title=table.title,
+                    published=dict(resrep_resnet56='93.71 -> 93.71 at -52.9 % FLOPs (src56 with projection shortcuts, 480 GPU epochs)'))
+    write_result(a.out, 'resrep_resnet56', rows, settings, seeds=[0], env=env, extra=extra)
     print(f"wrote {a.out}", flush=True)

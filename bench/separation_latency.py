@@ -7,22 +7,23 @@ Part `resnet`: hashed (+ merged if available) CIFAR ResNet-20/56: per-layer n_c,
 conventions, and whole-network CPU latency at batch 1 and 64 of the separated models ("macs" and
 "latency" modes) as ratios against the unseparated model timed in the same run (medians).
 
-    python bench/separation_latency.py [--part gathers|resnet|all] [--repeats 30] [--threads N]
+Duration on one core: gathers about 10 min, resnet about 10 min per depth (the macs-mode networks are slow).
+
+    python bench/separation_latency.py [--part gathers|resnet|all] [--repeats 30] [--threads N] [--depths 20,56] [--alpha A] [--out DIR]
+
+Writes into --out (default bench/results/, `red_nb.evaluation.write_result`): separation_gathers.json (part gathers),
+separation_costs.json (counts per model), separation_latency.json (times per model and batch) and separation_nc.json
+(n_c per layer) (part resnet).
 """
-import argparse, copy, platform, statistics, subprocess, time, os
+import argparse, copy, statistics, time
+from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 import warnings
 from red_nb.core import cifar_resnet, count_cost, max_output_diff
 from red_nb.separation import SplitConv, plant_repeats, separate_convs, split_cost, nc_stats
+from red_nb.evaluation import environment, write_result
 
-def machine():
-    try: commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True,
-                                 cwd=os.path.dirname(os.path.abspath(__file__))).stdout.strip() or 'uncommitted'
-    except Exception: commit = 'uncommitted'
-    dirty = subprocess.run(['git', 'status', '--porcelain'], capture_output=True, text=True, cwd=os.path.dirname(os.path.abspath(__file__))).stdout
-    return (f"{platform.platform()} | {platform.processor() or platform.machine()} | cores={os.cpu_count()} "
-            f"threads={torch.get_num_threads()} | torch {torch.__version__} | commit {commit}{' +uncommitted changes' if dirty else ''} "
-            f"| load {os.getloadavg()[0]:.2f}")
+ROOT = Path(__file__).resolve().parent.parent
 
 def medians(fns, x, repeats, warmup=3):
     "Median seconds per call of each fn, interleaved rounds"
@@ -66,7 +67,7 @@ VARIANTS = dict(matmul=lambda c: SplitConv.from_conv(c, 'matmul'), conv=lambda c
 def part_gathers(repeats):
     print("\n## Gather implementations: median time of the split layer / median time of the dense Conv2d (same run; < 1 = faster)")
     print(f"{'C_in->C_out k HxW':>20} {'kept':>5} {'batch':>5} {'dense ms':>9} | " + ' '.join(f"{n:>8}" for n in VARIANTS) + " | best")
-    wins, rel = {}, {n: [] for n in VARIANTS}
+    wins, rel, rows = {}, {n: [] for n in VARIANTS}, []
     for cin, cout, hw, k in [(16, 16, 32, 3), (32, 32, 16, 3), (64, 64, 8, 3), (64, 256, 8, 1), (256, 64, 8, 1)]:
         for n_distinct in (1, 2, 4, 16):
             for bs in (1, 64):
@@ -86,40 +87,50 @@ def part_gathers(repeats):
                 for nm, r in zip(fns, ratios): rel[nm].append(r / ratios[0])
                 kept = sum(SplitConv.from_conv(conv).config['counts']) / (cin * cout)
                 print(f"{f'{cin}->{cout} k{k} {hw}x{hw}':>20} {kept:5.2f} {bs:5d} {t[0]*1e3:9.3f} | " + ' '.join(f"{r:8.2f}" for r in ratios) + f" | {list(fns)[best]}", flush=True)
+                rows.append(dict(c_in=cin, c_out=cout, k=k, hw=hw, kept=kept, batch=bs, dense_ms=t[0]*1e3, **dict(zip(fns, ratios)), best=list(fns)[best]))
     print("fastest implementation (count of cases):", wins)
     print("geometric mean time relative to 'matmul':", {n: round(statistics.geometric_mean(v), 2) for n, v in rel.items()})
+    return rows
 
 def hashed(depth, alpha=None):
     "Pretrained ResNet, BN-folded and hashed (hash_weights defaults unless alpha), merged if red_nb.merging exists"
     from red_nb.hashing import hash_weights
     dense = cifar_resnet(depth, pretrained=True)
     h = hash_weights(dense) if alpha is None else hash_weights(dense, alpha=alpha)
-    desc = 'hashed (' + ('default settings' if alpha is None else f'alpha={alpha}') + ')'
-    try:
-        from red_nb.merging import merge_neurons
-        h = merge_neurons(h, torch.randn(2, 3, 32, 32)); desc += ' + merged (tau=0)'
-    except ImportError: desc += ', NOT merged (red_nb.merging missing)'
-    return dense, h.eval(), desc
+    hashing = 'default settings' if alpha is None else f'alpha={alpha}'
+    from red_nb.merging import merge_neurons
+    h = merge_neurons(h, torch.randn(2, 3, 32, 32))
+    return dense, h.eval(), hashing
 
 def part_resnet(repeats, depths=(20, 56), alpha=None):
     from red_nb.core import cifar10_exact100, evaluate
     exact = cifar10_exact100()
+    costs, lats, ncs = [], [], []
     for depth in depths:
-        dense, base, desc = hashed(depth, alpha)
-        print(f"\n## ResNet-{depth}, {desc}")
+        dense, base, hashing = hashed(depth, alpha)
+        model = f'resnet{depth}'
+        print(f"\n## ResNet-{depth}, hashed ({hashing}) + merged (tau=0)")
         acc = evaluate(base, exact, reference=dense, progress=False)
-        print(f"exact CIFAR-10 test[0:100]: dense {evaluate(dense, exact, progress=False)['acc']:.2f}, hashed+merged {acc['acc']:.2f} (agreement {acc['agreement']:.2f})")
+        acc_dense = evaluate(dense, exact, progress=False)['acc']
+        print(f"exact CIFAR-10 test[0:100]: dense {acc_dense:.2f}, hashed+merged {acc['acc']:.2f} (agreement {acc['agreement']:.2f})")
         x1 = torch.randn(1, 3, 32, 32)
         sep = separate_convs(base, x1, mode='macs', min_gain=0.0, progress=False)
         st = nc_stats(base)
         print(st)
+        ncs += [dict(model=model, hashing=hashing, **r) for r in st]
         kept = sum(r['nc_mean'] * r['c_in'] for r in st) / sum(r['c_in'] * r['c_out'] for r in st)
         print(f"kernels computed after separation: {kept:.3f} of the dense count (all conv+linear layers)")
         cd, cb, c = count_cost(dense, x1), count_cost(base, x1), split_cost(sep, x1, reference=base)
         print(f"per image, multiply-only: dense {cd.macs/1e6:.2f} M, hashed+merged {cb.macs/1e6:.2f} M, separated {c['mults']/1e6:.2f} M "
               f"({c['mults']/cd.macs:.3f}x dense, {c['mults_ratio']:.3f}x hashed+merged); multiply+add: dense {cd.flops/1e6:.2f} M, "
               f"hashed+merged {cb.flops/1e6:.2f} M, separated {c['mult_add']/1e6:.2f} M ({c['mult_add']/cd.flops:.3f}x dense, {c['mult_add_ratio']:.3f}x)")
-        print(f"layers split in macs mode (min_gain=0): {sum(r['chosen'] for r in sep.separation_report)}/{len(sep.separation_report)}")
+        n_split = sum(r['chosen'] for r in sep.separation_report)
+        print(f"layers split in macs mode (min_gain=0): {n_split}/{len(sep.separation_report)}")
+        costs.append(dict(model=model, hashing=hashing, acc_dense_exact100=acc_dense, acc_exact100=acc['acc'], agreement_exact100=acc['agreement'],
+                          kernels_kept=kept, mults_dense_M=cd.macs/1e6, mults_hashed_M=cb.macs/1e6, mults_separated_M=c['mults']/1e6,
+                          mults_vs_dense=c['mults']/cd.macs, mults_vs_hashed=c['mults_ratio'], flops_dense_M=cd.flops/1e6, flops_hashed_M=cb.flops/1e6,
+                          flops_separated_M=c['mult_add']/1e6, flops_vs_dense=c['mult_add']/cd.flops, flops_vs_hashed=c['mult_add_ratio'],
+                          layers_split=n_split, layers=len(sep.separation_report)))
         for bs in (1, 64):
             x = torch.randn(bs, 3, 32, 32)
             rep = max(7, repeats // (3 if bs == 64 else 1))
@@ -136,18 +147,36 @@ def part_resnet(repeats, depths=(20, 56), alpha=None):
             print(f"batch {bs:3d}: hashed+merged (unseparated) {t[0]*1e3:8.2f} ms | macs-mode separated {t[1]/t[0]:.3f}x | "
                   f"latency-mode separated {t[2]/t[0]:.3f}x ({n_lat} layers split; its own check: {lat.separation_report.title.split(': ')[-1]}) | "
                   f"noise floor (identical copy of the input) {t[3]/t[0]:.3f}x | latency-mode model has the input's modules: {same} | max diff {d:.1e}")
-            print("   best per-layer split/dense time ratios: " + ', '.join(f"{r['layer']} {r['speed_ratio']:.2f} ({r['gather']}, kept {r['sum_nc']/r['dense_kernels']:.2f})" for r in fast))
+            best = ', '.join(f"{r['layer']} {r['speed_ratio']:.2f} ({r['gather']}, kept {r['sum_nc']/r['dense_kernels']:.2f})" for r in fast)
+            print("   best per-layer split/dense time ratios: " + best)
+            lats.append(dict(model=model, hashing=hashing, batch=bs, unseparated_ms=t[0]*1e3, macs_mode=t[1]/t[0], latency_mode=t[2]/t[0],
+                             latency_split_layers=n_lat, latency_check=lat.separation_report.title.split(': ')[-1], noise_floor=t[3]/t[0],
+                             same_modules=same, max_diff=d, best_layers=best))
+    return costs, lats, ncs
 
 if __name__ == '__main__':
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     ap.add_argument('--part', default='all', choices=['gathers', 'resnet', 'all'])
     ap.add_argument('--repeats', type=int, default=30)
     ap.add_argument('--threads', type=int, default=None)
     ap.add_argument('--alpha', type=float, default=None, help='hashing bandwidth (default: hash_weights default)')
-    ap.add_argument('--depths', default='20,56')
+    ap.add_argument('--depths', default='20,56', help='comma-separated CIFAR ResNet depths (part resnet)')
+    ap.add_argument('--out', default=str(ROOT/'bench'/'results'), help='folder of the result files')
     a = ap.parse_args()
     warnings.filterwarnings('ignore', message='Sparse')
     if a.threads: torch.set_num_threads(a.threads)
-    print("#", machine())
-    if a.part in ('gathers', 'all'): part_gathers(a.repeats)
-    if a.part in ('resnet', 'all'): part_resnet(a.repeats, tuple(int(d) for d in a.depths.split(',')), a.alpha)
+    env = environment(); print("#", env)
+    out, threads = Path(a.out), torch.get_num_threads()
+    if a.part in ('gathers', 'all'):
+        rows = part_gathers(a.repeats)
+        write_result(out/'separation_gathers.json', 'separation_gathers', rows, dict(repeats=a.repeats, threads=threads,
+                     title="split layer time / dense Conv2d time, per gather implementation (< 1: faster)"), seeds=[0], env=env)
+    if a.part in ('resnet', 'all'):
+        costs, lats, ncs = part_resnet(a.repeats, tuple(int(d) for d in a.depths.split(',')), a.alpha)
+        s = dict(repeats=a.repeats, threads=threads, depths=a.depths, alpha=a.alpha)
+        write_result(out/'separation_costs.json', 'separation_costs', costs, dict(s, title="multiplications per image (M): dense, hashed + merged, "
+                     "separated ('macs' mode, min_gain=0); exact-100 accuracy"), env=env)
+        write_result(out/'separation_latency.json', 'separation_latency', lats, dict(s, title="whole-network time relative to the unseparated "
+                     "(hashed + merged) model, same run (medians)"), env=env)
+        write_result(out/'separation_nc.json', 'separation_nc', ncs, dict(s, title="distinct kernels per input channel (n_c) per layer of the "
+                     "hashed + merged CIFAR ResNets"), env=env)
