@@ -395,9 +395,16 @@ def write_result(path, # The JSON file to write (folders are created)
     path.write_text(json.dumps(res, indent=1, default=str) + '\n')
     return path
 
+def _result_path(path)->Path:
+    "`path`, or when it does not exist from here (a page run from another folder), the file of that name in the checkout's bench/results"
+    p = Path(path)
+    if p.exists() or p.is_absolute(): return p
+    home = Path(__file__).resolve().parent.parent/'bench'/'results'/p.name if '__file__' in globals() else p
+    return home if home.exists() else p
+
 def read_result(path)->dict:
     "A result file written by `write_result` (raises a ValueError for any other JSON)"
-    res = json.loads(Path(path).read_text())
+    res = json.loads(_result_path(path).read_text())
     if not isinstance(res, dict) or res.get('schema') != SCHEMA: raise ValueError(f"{path} is not a {SCHEMA} result file")
     return res
 
