@@ -35,7 +35,7 @@ def channel_saliency(model:nn.Module, # A BN-folded model
     groups = groups if groups is not None else channel_groups(model, example_input)
     rows = {r['layer']: r for r in count_cost(model, example_input).layers}
     out = {}
-    for g in selected_groups(groups, select):
+    for g in selected_groups(groups, select, blocks=True):
         if not g.consumers or any(u.recipe is None for u in g.consumers): continue
         sal = torch.zeros(g.size, dtype=torch.float64)
         for u in g.consumers:

@@ -215,9 +215,11 @@ def block_assign(g:ChannelGroup, # The group; its `blocks` (grouped convolutions
     k = min(map(len, per))  # a merge only ever targets a neuron that stays: any subset of an assignment is one too
     return {j: v for a in per for j, v in a[:k]}
 
-def selected_groups(groups, select=None)->list:
+def selected_groups(groups, select=None,
+                    blocks:bool=False, # Include groups split into blocks by grouped convolutions (for policies that keep their widths equal)
+                   )->list:
     "The mergeable groups of `groups` for which `select(g)` is true (all of them if `select` is None)"
-    return [g for g in groups.mergeable() if select is None or select(g)]
+    return [g for g in groups.mergeable() if (blocks or g.blocks == 1) and (select is None or select(g))]
 
 def merge_neurons(model:nn.Module, # A (BN-folded, hashed) model; left untouched
                   example_input:torch.Tensor, # One batch of inputs, for tracing and costs
