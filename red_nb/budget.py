@@ -11,7 +11,7 @@ __all__ = ['gaussian_moments', 'channel_saliency', 'saliency_prune']
 import torch
 import torch.nn as nn
 from .core import Report, count_cost
-from .channels import channel_groups, apply_plans, Plan
+from .channels import channel_groups, apply_plans, Plan, dense_weight
 from .merging import channel_stats, normal_quadrature, expected_inputs, selected_groups, group_row, attach_reports
 
 # %% ../nbs/02a_budget.ipynb #7bbdf42a
@@ -23,6 +23,8 @@ def gaussian_moments(mu:torch.Tensor, std:torch.Tensor, steps=())->tuple:
     m = (z * W).sum(1)
     return m, ((z - m[:, None])**2 * W).sum(1)
 
+def _inputs(layer): return layer.in_features if isinstance(layer, nn.Linear) else layer.in_channels
+
 @torch.no_grad()
 def channel_saliency(model:nn.Module, # A BN-folded model
                      example_input:torch.Tensor, # One batch of inputs
@@ -33,7 +35,7 @@ def channel_saliency(model:nn.Module, # A BN-folded model
     groups = groups if groups is not None else channel_groups(model, example_input)
     rows = {r['layer']: r for r in count_cost(model, example_input).layers}
     out = {}
-    for g in selected_groups(groups, select):
+    for g in selected_groups(groups, select, blocks=True):
         if not g.consumers or any(u.recipe is None for u in g.consumers): continue
         sal = torch.zeros(g.size, dtype=torch.float64)
         for u in g.consumers:
@@ -42,7 +44,7 @@ def channel_saliency(model:nn.Module, # A BN-folded model
             base = u.recipe[1]
             _, var = gaussian_moments(st[0][base:base + g.size], st[1][base:base + g.size], u.recipe[2])
             cons = model.get_submodule(u.layer)
-            W = cons.weight.detach().double()
+            W = dense_weight(cons).double()  # a grouped consumer: zeros where its conv groups do not read
             cols = W[:, u.offset:u.offset + g.size * u.expand].reshape(W.shape[0], g.size, -1).pow(2).sum(2)
             cst = channel_stats(cons)
             var_out = cst[1].double()**2 if cst is not None else W.reshape(W.shape[0], -1).pow(2).sum(1)
@@ -50,22 +52,30 @@ def channel_saliency(model:nn.Module, # A BN-folded model
         else:
             macs = sum(rows[n]['macs'] for n in g.producers if n in rows) / g.size
             macs += sum(rows[n]['macs'] / model.get_submodule(n).weight.shape[0] for n, _ in g.members if n in rows)
-            macs += sum(rows[u.layer]['macs'] * u.expand / model.get_submodule(u.layer).weight.shape[1] for u in g.consumers if u.layer in rows)
+            macs += sum(rows[u.layer]['macs'] * u.expand / _inputs(model.get_submodule(u.layer)) for u in g.consumers if u.layer in rows)
             out[g.id] = (g, sal, macs)
     return out
+
+def _units(gid, g, sal, macs):
+    "The removal units of group `g`: (saliency per MAC, gid, k, channels, MACs) with the k-th least salient channel of every block"
+    bs = g.block_size
+    order = torch.argsort(sal.view(g.blocks, bs), dim=1, stable=True) + torch.arange(0, g.size, bs)[:, None]
+    for k in range(bs):
+        chans = order[:, k].tolist()
+        yield sal[chans].sum().item() / max(macs * len(chans), 1e-12), gid, k, tuple(chans), macs * len(chans)
 
 def _prune_once(model, example_input, target_macs, compensate, groups, select, saliency):
     "One ranking and removal round of `saliency_prune`: (new model, plans, report rows)"
     groups = groups if groups is not None else channel_groups(model, example_input)
     sal = (saliency or channel_saliency)(model, example_input, groups, select)
     base = count_cost(model, example_input).macs
-    order = sorted(((s / max(m, 1e-12), gid, j, m) for gid, (g, sal_g, m) in sal.items() for j, s in enumerate(sal_g.tolist())))
+    order = sorted(u for gid, (g, sal_g, m) in sal.items() for u in _units(gid, g, sal_g, m))
     removed, saved, need = {}, 0., base * (1 - target_macs)
-    for score, gid, j, m in order:
+    for score, gid, k, chans, m in order:
         if saved >= need: break
         g = sal[gid][0]
-        if len(removed.get(gid, ())) >= g.size - 1: continue  # every group keeps a channel
-        removed.setdefault(gid, set()).add(j); saved += m
+        if len(removed.get(gid, ())) >= g.size - g.blocks: continue  # every group (every block) keeps a channel
+        removed.setdefault(gid, set()).update(chans); saved += m
     plans, rows = [], []
     for gid, rm in removed.items():
         g = sal[gid][0]

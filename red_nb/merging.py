@@ -7,7 +7,7 @@ Docs: https://red-nb.github.io/red_nb/merging.html.md"""
 # %% auto #0
 __all__ = ['SCALED_TOL', 'neuron_vectors', 'exact_duplicates', 'similar_neurons', 'relu_mean', 'normal_quadrature',
            'gaussian_mean', 'channel_stats', 'expected_inputs', 'attach_reports', 'expected_after_merge', 'group_row',
-           'selected_groups', 'merge_neurons', 'merge_to_count', 'outgoing_weights', 'red_neurons']
+           'block_assign', 'selected_groups', 'merge_neurons', 'merge_to_count', 'outgoing_weights', 'red_neurons']
 
 # %% ../nbs/02_merging.ipynb #3f0a69b4
 import copy, math
@@ -15,7 +15,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .core import Report, count_cost
-from .channels import channel_groups, apply_plans, Plan, ChannelGroup
+from .channels import channel_groups, apply_plans, Plan, ChannelGroup, dense_weight
 from .hashing import hash_weights, ALPHA
 
 # %% ../nbs/02_merging.ipynb #4da8f84e
@@ -202,9 +202,24 @@ def group_row(g, **kw)->dict:
     return dict(group=g.id, producers=', '.join(g.producers[:2]) + (f' (+{len(g.producers)-2})' if len(g.producers) > 2 else ''),
                 channels=g.size, **kw)
 
-def selected_groups(groups, select=None)->list:
+def block_assign(g:ChannelGroup, # The group; its `blocks` (grouped convolutions) bound the merges
+                 find, # A list of (channels x d) tensors -> an assignment {j: (i, coefficient, distance)}
+                 tensors:list, # The neuron vectors of `g` in pieces
+                )->dict:
+    "`find` on each block of `g` separately, as one assignment of the group: as many merges in every block (the closest)"
+    if g.blocks == 1: return find(tensors)
+    bs, per = g.block_size, []
+    for b in range(g.blocks):
+        a = find([t[b * bs:(b + 1) * bs] for t in tensors])
+        per.append(sorted(((j + b * bs, (i + b * bs, c, d)) for j, (i, c, d) in a.items()), key=lambda jv: (jv[1][2], jv[0])))
+    k = min(map(len, per))  # a merge only ever targets a neuron that stays: any subset of an assignment is one too
+    return {j: v for a in per for j, v in a[:k]}
+
+def selected_groups(groups, select=None,
+                    blocks:bool=False, # Include groups split into blocks by grouped convolutions (for policies that keep their widths equal)
+                   )->list:
     "The mergeable groups of `groups` for which `select(g)` is true (all of them if `select` is None)"
-    return [g for g in groups.mergeable() if select is None or select(g)]
+    return [g for g in groups.mergeable() if (blocks or g.blocks == 1) and (select is None or select(g))]
 
 def merge_neurons(model:nn.Module, # A (BN-folded, hashed) model; left untouched
                   example_input:torch.Tensor, # One batch of inputs, for tracing and costs
@@ -223,8 +238,8 @@ def merge_neurons(model:nn.Module, # A (BN-folded, hashed) model; left untouched
         if not g.mergeable: rows.append(group_row(g, merged=0, status='skipped: ' + '; '.join(g.reasons))); continue
         if select is not None and not select(g): rows.append(group_row(g, merged=0, status='not selected')); continue
         sc = scaled and g.homogeneous
-        if tau == 0 and not sc: assign = exact_duplicates([t for ps in _parts(model, g) for t in ps])
-        else: assign = similar_neurons(*neuron_vectors(model, g), tau, sc)
+        if tau == 0 and not sc: assign = block_assign(g, exact_duplicates, [t for ps in _parts(model, g) for t in ps])
+        else: assign = block_assign(g, lambda PK: similar_neurons(*PK, tau, sc), list(neuron_vectors(model, g)))
         status = 'merged' if assign else 'nothing to merge'
         if scaled and not sc: status += ' (not scaled: ' + ', '.join(g.nonhomogeneous[:2]) + ')'
         rows.append(group_row(g, merged=len(assign), removed=len(assign),
@@ -285,7 +300,7 @@ def outgoing_weights(model:nn.Module, group)->torch.Tensor:
     "Per channel of `group`: all the consumer weights that read it, flattened (channels x m)"
     cols = []
     for u in group.consumers:
-        W = model.get_submodule(u.layer).weight.detach()
+        W = dense_weight(model.get_submodule(u.layer))
         cols.append(W[:, u.offset:u.offset + group.size * u.expand].reshape(W.shape[0], group.size, -1).transpose(0, 1).reshape(group.size, -1))
     return torch.cat(cols, 1)
 
@@ -303,16 +318,19 @@ def red_neurons(model:nn.Module, # A trained model (left untouched)
     groups = channel_groups(hashed, example_input)
     plans, rows = [], []
     for g in groups.mergeable():
-        k = int(round(g.size * ratio))
+        k = int(round(g.block_size * ratio))  # per block (grouped convolutions: every block loses as many)
         if k == 0: continue
         P, K = neuron_vectors(hashed, g)
-        assign = merge_to_count(P, K, k, scaled and g.homogeneous, outgoing_weights(hashed, g) if weighted else None)
-        if len(assign) < k:  # no positive multiple left: prune the smallest of the rest
-            rest = sorted(set(range(g.size)) - set(assign), key=lambda c: P[c].norm().item())
-            drop = rest[:k - len(assign)]
-            assign = {j: v for j, v in assign.items() if v[0] not in drop}  # never fold into a dropped neuron
-            removed = set(assign) | set(drop)
-        else: removed = set(assign)
+        O = outgoing_weights(hashed, g) if weighted else None
+        assign, removed, bs = {}, set(), g.block_size
+        for b in range(0, g.size, bs):
+            a = merge_to_count(P[b:b + bs], K[b:b + bs], k, scaled and g.homogeneous, None if O is None else O[b:b + bs])
+            if len(a) < k:  # no positive multiple left: prune the smallest of the rest
+                rest = sorted(set(range(bs)) - set(a), key=lambda c: P[b + c].norm().item())
+                drop = rest[:k - len(a)]
+                a = {j: v for j, v in a.items() if v[0] not in drop}  # never fold into a dropped neuron
+                removed |= {b + j for j in drop}
+            assign.update({b + j: (b + i, c, d) for j, (i, c, d) in a.items()}); removed |= {b + j for j in a}
         keep = sorted(set(range(g.size)) - removed)
         plans.append(Plan(g, keep, {j: (i, c) for j, (i, c, d) in assign.items()}, expected_after_merge(hashed, g, assign, compensate)))
         rows.append(dict(group=g.id, producers=', '.join(g.producers), channels=g.size, removed=len(removed), merged=len(assign),

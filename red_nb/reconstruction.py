@@ -113,6 +113,7 @@ def _changed_layers(pruned, reference):
         r = ref.get(name)
         if r is None or type(r) is not type(m): raise ValueError(f"reconstruct: layer {name!r} ({type(m).__name__}) has no counterpart of that type in the reference")
         if m.weight.shape[0] != r.weight.shape[0]: continue  # output channels changed: its output cannot be compared
+        if getattr(m, 'groups', 1) != 1: continue  # grouped convolutions are not refitted (a fit per conv group is not implemented)
         if m.weight.shape[1] < r.weight.shape[1]: out.append(name)
     return out
 
