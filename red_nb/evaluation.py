@@ -22,7 +22,7 @@ from .core import Report, count_cost, max_output_diff, relative_diff, eval_outpu
 from .graph import fold_bn, UnsupportedModelError
 from .hashing import hash_weights, hash_columns, ALPHA, check_alpha
 from .merging import merge_neurons
-from .budget import saliency_prune
+from .budget import saliency_prune, budget_blockers, blocker_summary
 from .channels import channel_groups
 from .separation import separate_convs, saved_bytes
 from .reconstruction import synthetic_batch, synthetic_saliency, reconstruct as refit
@@ -223,9 +223,9 @@ def red(model:nn.Module, # A trained model (left untouched)
     bar.close()
     notes = []
     if target_macs is not None and records[-1]['cost'].macs > target_macs * before.macs * 1.01:
-        notes.append(f"target_macs={target_macs} not reached: {records[-1]['cost'].macs / before.macs:.3f} of the MACs remain. The data-free "
-                     "saliency removes only channels whose layer had a BatchNorm (its statistics are the judge) and that the graph "
-                     "analysis can change (see `channel_groups`); this model has too few of them")
+        why = blocker_summary(budget_blockers(ctx.models.get('merge', current), x))
+        notes.append(f"target_macs={target_macs} not reached: {records[-1]['cost'].macs / before.macs:.3f} of the MACs remain. "
+                     f"The data-free budget cannot prune {why} (see `budget_blockers`)")
         warnings.warn('red: ' + notes[-1])
     after = records[-1]['cost'] if records else before
     if target_macs is None and after.macs > 0.99 * before.macs:
