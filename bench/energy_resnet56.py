@@ -59,7 +59,7 @@ def main():
     # 2. prune
     pruned = energy_prune(dense, train_plain, target_macs=TARGET, n_images=640, example_input=x)
     print(pruned.prune_report.title, flush=True)
-    floor = energy_prune(dense, train_plain, ratios=1.0, n_images=640, example_input=x, progress=False)  # 1 channel per internal group
+    floor = energy_prune(dense, train_plain, channels_removed=1.0, n_images=640, example_input=x, progress=False)  # 1 channel per internal group
     reach = floor.cost_after.macs / c_dense.macs
     print(f"reachability: with 1 channel left in every internal group the model keeps {reach:.3f} of its MACs "
           f"(so {1 - reach:.1%} is the largest reduction; the target {1 - TARGET:.1%} is reachable)", flush=True)

@@ -29,9 +29,9 @@ NM_PAPER = {0.0: 89.80, 0.5: 88.69, 0.6: 86.92, 0.7: 82.75, 0.8: 80.02}  # Neuro
 NM_PAPER_PRUNE = {0.0: 89.80, 0.5: 88.40, 0.6: 85.17, 0.7: 71.26, 0.8: 66.76}
 
 NEURON_METHODS = {
-    'L1 prune': lambda m, x, r, h: l1_prune(fold_bn(m), x, ratio=r, compensate=False),
-    'NM (t=0.45, cos)': lambda m, x, r, h: neuron_merging(fold_bn(m), x, ratio=r, t=0.45, lam=1.0),
-    'NM (t=0.1, lam=0.85)': lambda m, x, r, h: neuron_merging(fold_bn(m), x, ratio=r),
+    'L1 prune': lambda m, x, r, h: l1_prune(fold_bn(m), x, channels_removed=r, compensate=False),
+    'NM (t=0.45, cos)': lambda m, x, r, h: neuron_merging(fold_bn(m), x, channels_removed=r, t=0.45, lam=1.0),
+    'NM (t=0.1, lam=0.85)': lambda m, x, r, h: neuron_merging(fold_bn(m), x, channels_removed=r),
     'RED (relative dist.)': lambda m, x, r, h: red_neurons(m, x, r, weighted=False, hashed=h),
     'RED (relative dist., scaled)': lambda m, x, r, h: red_neurons(m, x, r, weighted=False, scaled=True, hashed=h),
     'RED (weighted)': lambda m, x, r, h: red_neurons(m, x, r, hashed=h),

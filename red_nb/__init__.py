@@ -2,7 +2,7 @@ __version__ = "0.0.1"
 # The public API: `from red_nb import *` gives what a user needs to compress, measure and compare.
 # Everything else stays in its module (`from red_nb.merging import similar_neurons`, `from red_nb.channels import ChannelZoo`).
 from .core import (Report, data_dir, cifar_resnet, cifar10, cifar10_exact100, load_checkpoint, CheckpointError,
-                   predict, evaluate, count_cost, max_output_diff, check_exact, ExactnessError)
+                   predict, evaluate, count_cost, max_output_diff, check_exact, ExactnessError, measure_latency)
 from .graph import fold_bn, UntraceableModelError, UnsupportedModelError
 from .channels import channel_groups, supported_ops, Plan, apply_plans
 from .zoo import fashion_mnist, LeNet300100, FashionCNN, lenet_300_100, fashion_cnn
@@ -12,7 +12,7 @@ from .budget import channel_saliency, saliency_prune
 from .reconstruction import synthetic_batch, reconstruct, synthetic_saliency
 from .baselines import l1_prune, neuron_merging
 from .separation import SplitConv, SplitLinear, separate_convs, nc_stats, save_model, load_model
-from .evaluation import (Stage, red_stages, REDResult, red, red_columns, measure_latency,
+from .evaluation import (Stage, red_stages, REDResult, red, red_columns,
                          compare_methods, summary_table, plot_pareto, run_benchmark)
 from .training import fine_tune
 from .energy import energy_prune
@@ -21,7 +21,7 @@ from .resrep import add_compactors, resrep_train, resrep_convert
 __all__ = [
     # core: the CIFAR zoo, checkpoints and the instruments
     'Report', 'data_dir', 'cifar_resnet', 'cifar10', 'cifar10_exact100', 'load_checkpoint', 'CheckpointError',
-    'predict', 'evaluate', 'count_cost', 'max_output_diff', 'check_exact', 'ExactnessError',
+    'predict', 'evaluate', 'count_cost', 'max_output_diff', 'check_exact', 'ExactnessError', 'measure_latency',
     # graph and channels: the mechanism
     'fold_bn', 'UntraceableModelError', 'UnsupportedModelError', 'channel_groups', 'supported_ops', 'Plan', 'apply_plans',
     # zoo: Fashion-MNIST and its shipped networks
@@ -32,7 +32,7 @@ __all__ = [
     'synthetic_batch', 'reconstruct', 'synthetic_saliency',
     'SplitConv', 'SplitLinear', 'separate_convs', 'nc_stats', 'save_model', 'load_model',
     # the pipeline and the comparison
-    'Stage', 'red_stages', 'REDResult', 'red', 'red_columns', 'measure_latency',
+    'Stage', 'red_stages', 'REDResult', 'red', 'red_columns',
     'compare_methods', 'summary_table', 'plot_pareto', 'run_benchmark',
     # the reference methods
     'l1_prune', 'neuron_merging', 'fine_tune', 'energy_prune', 'add_compactors', 'resrep_train', 'resrep_convert',

@@ -14,7 +14,7 @@ from .channels import channel_groups, apply_plans, Plan
 from .merging import expected_inputs, expected_after_merge, selected_groups, group_row, attach_reports
 
 # %% ../nbs/02c_baselines.ipynb #cd8260a5
-def _l1_keep(model, groups, ratio, scope):
+def _l1_keep(model, groups, channels_removed, scope):
     "Channels to keep per group by L1 norm of the producer rows"
     scores = {}
     for g in groups:
@@ -25,11 +25,11 @@ def _l1_keep(model, groups, ratio, scope):
     if scope == 'layer':
         for g in groups:
             s = scores[g.id][0]
-            k = max(1, int(round(g.size * (1 - ratio))))
+            k = max(1, int(round(g.size * (1 - channels_removed))))
             keep[g.id] = sorted(torch.argsort(s, descending=True, stable=True)[:k].tolist())
     elif scope == 'global':
         allv = torch.cat([s / d for s, d in scores.values()])
-        k = max(1, int(round(len(allv) * (1 - ratio))))
+        k = max(1, int(round(len(allv) * (1 - channels_removed))))
         thr = torch.sort(allv, descending=True).values[k - 1]
         for g in groups:
             s = scores[g.id][0] / scores[g.id][1]
@@ -38,38 +38,38 @@ def _l1_keep(model, groups, ratio, scope):
     else: raise ValueError(f"scope must be 'layer' or 'global', got {scope!r}")
     return keep
 
-def _l1_plan(model, example_input, ratio, scope, groups, select):
+def _l1_plan(model, example_input, channels_removed, scope, groups, select):
     "The groups, and (group, kept channels) for every selected group that loses channels to L1 pruning"
     groups = groups if groups is not None else channel_groups(model, example_input)
     sel = selected_groups(groups, select)
-    keep = _l1_keep(model, sel, ratio, scope)
+    keep = _l1_keep(model, sel, channels_removed, scope)
     return groups, [(g, keep[g.id]) for g in sel if len(keep[g.id]) < g.size]
 
 def l1_prune(model:nn.Module, # A (BN-folded) model; left untouched
              example_input:torch.Tensor, # One batch of inputs
-             ratio:float=0.5, # Fraction of channels removed (per group, or overall with scope='global')
+             channels_removed:float=0.5, # Fraction of channels removed (per group, or overall with scope='global')
              scope:str='layer', # 'layer' or 'global'
              compensate:bool=True, # Data-free bias compensation of the removed channels
              groups=None, select=None)->nn.Module:
     "L1-norm filter pruning of every mergeable channel group (data-free baseline)"
-    groups, pruned = _l1_plan(model, example_input, ratio, scope, groups, select)
+    groups, pruned = _l1_plan(model, example_input, channels_removed, scope, groups, select)
     plans, rows = [], []
     for g, k in pruned:
         plans.append(Plan(g, k, {}, expected_inputs(model, g) if compensate else None))
         rows.append(group_row(g, kept=len(k), removed=g.size - len(k),
                                compensated=sum(e is not None for e in plans[-1].expected) if compensate else 0))
     new = apply_plans(model, plans)
-    return attach_reports(model, new, example_input, groups, plans, rows, f"l1_prune(ratio={ratio}, {scope})")
+    return attach_reports(model, new, example_input, groups, plans, rows, f"l1_prune(channels_removed={channels_removed}, {scope})")
 
 @torch.no_grad()
 def neuron_merging(model:nn.Module, # A (BN-folded) model; left untouched
                    example_input:torch.Tensor, # One batch of inputs
-                   ratio:float=0.5, # Fraction of channels removed
+                   channels_removed:float=0.5, # Fraction of channels removed (per group, or overall with scope='global')
                    t:float=0.1, # Minimum cosine similarity for a merge (else the neuron is just pruned)
                    lam:float=0.85, # Weight of the cosine distance against the bias mismatch
                    scope:str='layer', compensate:bool=True, groups=None, select=None)->nn.Module:
     "Neuron Merging (Kim et al. 2020) on a folded model: prune by L1, fold each pruned neuron into its best kept one with a scale"
-    groups, pruned = _l1_plan(model, example_input, ratio, scope, groups, select)
+    groups, pruned = _l1_plan(model, example_input, channels_removed, scope, groups, select)
     plans, rows = [], []
     for g, k in pruned:
         assign = {}
@@ -93,4 +93,4 @@ def neuron_merging(model:nn.Module, # A (BN-folded) model; left untouched
         plans.append(Plan(g, k, {j: (i, c) for j, (i, c, _) in assign.items()}, exp))
         rows.append(group_row(g, kept=len(k), removed=g.size - len(k), merged=len(assign)))
     new = apply_plans(model, plans)
-    return attach_reports(model, new, example_input, groups, plans, rows, f"neuron_merging(ratio={ratio}, t={t})")
+    return attach_reports(model, new, example_input, groups, plans, rows, f"neuron_merging(channels_removed={channels_removed}, t={t})")

@@ -11,7 +11,7 @@ __all__ = ['gaussian_moments', 'channel_saliency', 'saliency_prune', 'budget_blo
 import torch
 import torch.nn as nn
 from .core import Report, count_cost
-from .channels import channel_groups, apply_plans, Plan, dense_weight
+from .channels import channel_groups, apply_plans, Plan, dense_weight, GroupMacs
 from .merging import channel_stats, normal_quadrature, expected_inputs, selected_groups, group_row, attach_reports
 
 # %% ../nbs/02a_budget.ipynb #7bbdf42a
@@ -33,9 +33,9 @@ def channel_saliency(model:nn.Module, # A BN-folded model
                     )->dict:
     "{group id: (group, saliency per channel, MACs per channel)} for the mergeable groups whose statistics are known"
     groups = groups if groups is not None else channel_groups(model, example_input)
-    rows = {r['layer']: r for r in count_cost(model, example_input).layers}
-    out = {}
-    for g in selected_groups(groups, select, blocks=True):
+    sel = selected_groups(groups, select, blocks=True)
+    cost, out = GroupMacs(model, sel, example_input), {}
+    for g in sel:
         if not g.consumers or any(u.recipe is None for u in g.consumers): continue
         sal = torch.zeros(g.size, dtype=torch.float64)
         for u in g.consumers:
@@ -49,11 +49,7 @@ def channel_saliency(model:nn.Module, # A BN-folded model
             cst = channel_stats(cons)
             var_out = cst[1].double()**2 if cst is not None else W.reshape(W.shape[0], -1).pow(2).sum(1)
             sal += (cols / var_out.clamp_min(1e-12)[:, None]).mean(0) * var
-        else:
-            macs = sum(rows[n]['macs'] for n in g.producers if n in rows) / g.size
-            macs += sum(rows[n]['macs'] / model.get_submodule(n).weight.shape[0] for n, _ in g.members if n in rows)
-            macs += sum(rows[u.layer]['macs'] * u.expand / _inputs(model.get_submodule(u.layer)) for u in g.consumers if u.layer in rows)
-            out[g.id] = (g, sal, macs)
+        else: out[g.id] = (g, sal, cost.per_channel(g))
     return out
 
 def _units(gid, g, sal, macs):

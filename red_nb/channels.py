@@ -6,7 +6,7 @@ Docs: https://red-nb.github.io/red_nb/channels.html.md"""
 
 # %% auto #0
 __all__ = ['Use', 'ChannelGroup', 'supported_ops', 'ChannelGroups', 'channel_groups', 'Plan', 'dense_weight', 'apply_plans',
-           'keep_channels', 'merge_channels', 'copy_channel', 'TinyResNeXt', 'SqueezeExcite', 'ChannelZoo']
+           'keep_channels', 'merge_channels', 'copy_channel', 'TinyResNeXt', 'SqueezeExcite', 'ChannelZoo', 'GroupMacs']
 
 # %% ../nbs/00b_channels.ipynb #eb970812
 import copy, math, operator
@@ -16,7 +16,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 import torch.fx as fx
 from torch.fx.passes.shape_prop import ShapeProp, TensorMetadata
-from .core import Report, model_device
+from .core import Report, model_device, count_cost
 from .graph import trace, replace_module
 
 # %% ../nbs/00b_channels.ipynb #1e92bd2b
@@ -599,6 +599,7 @@ def apply_plans(model:nn.Module, # The model (left untouched)
                 plans:list, # `Plan`s of distinct groups from one `channel_groups` analysis of `model`
                )->nn.Module:
     "A deep copy of `model` in which every plan's group keeps only its `keep` channels, the others folded as assigned"
+    # long on purpose: one pass over all plans: per-layer edits must be combined before any layer is rebuilt, so the steps share state
     if len({id(p.group) for p in plans}) < len(plans): raise ValueError("apply_plans: two plans for the same group")
     rows, member_drop, cols = {}, {}, {}
     for p in plans:
@@ -738,3 +739,39 @@ class ChannelZoo(nn.Module):
         c = F.relu(self.post(torch.cat([r, self.side(s)], 1)))
         h = F.max_pool2d(F.relu(self.head(c)), 2)
         return self.fc2(F.relu(self.fc1(torch.flatten(h, 1))))
+
+# %% ../nbs/00b_channels.ipynb #bfea222d
+def _in_width(m:nn.Module)->int: return m.in_features if isinstance(m, nn.Linear) else m.in_channels
+
+class GroupMacs:
+    "Per-example MACs of a model as a function of the number of channels kept in each channel group"
+    def __init__(self, model:nn.Module, # The model (left untouched)
+                 groups, # The channel groups whose widths vary (e.g. `channel_groups(model, x).mergeable()`)
+                 example_input:torch.Tensor, # One batch, for `count_cost`
+                ):
+        cost = count_cost(model, example_input)
+        self.dense, self.layers = cost.macs, {r['layer']: r['macs'] for r in cost.layers}
+        mods = dict(model.named_modules())
+        self.outs = {g.id: [p for p in g.producers if p in self.layers] for g in groups}  # layers losing whole output channels
+        self.cols = {g.id: [(m, 1 / mods[m].out_channels) for m, _ in g.members if m in self.layers] +  # members: one output per channel
+                           [(u.layer, -u.expand / _in_width(mods[u.layer])) for u in g.consumers if u.layer in self.layers]
+                     for g in groups}  # consumers lose `expand` input columns per channel (marked < 0)
+        self.touch = {}  # layer -> [(group, kind, share of the layer one channel of the group is)]
+        for g in groups:
+            for p in self.outs[g.id]: self.touch.setdefault(p, []).append((g, 'out', 1 / g.size))
+            for n, s in self.cols[g.id]: self.touch.setdefault(n, []).append((g, 'member' if s > 0 else 'in', abs(s)))
+    def macs(self, kept:dict)->float:
+        "MACs when group id -> channels kept (absent groups keep all)"
+        total = 0.0
+        for name, macs in self.layers.items():
+            f_out, f_in = 1.0, 1.0
+            for g, kind, share in self.touch.get(name, ()):
+                k = kept.get(g.id, g.size)
+                if kind == 'out': f_out *= k / g.size
+                elif kind == 'member': f_out -= (g.size - k) * share
+                else: f_in -= (g.size - k) * share
+            total += macs * f_out * f_in
+        return total
+    def per_channel(self, g)->float:
+        "The MACs one channel of group `g` costs (what removing it saves)"
+        return sum(self.layers[p] for p in self.outs[g.id]) / g.size + sum(self.layers[n] * abs(s) for n, s in self.cols[g.id])

@@ -9,16 +9,16 @@ __all__ = ['CIFAR_NAMES', 'COMMANDS', 'CliError', 'first_line', 'load_cli_model'
            'write_atomically', 'available_devices', 'check_device', 'compress', 'bench', 'main']
 
 # %% ../nbs/07_cli.ipynb #90b29e38
-import os, re, sys, stat, signal, tempfile, threading, contextlib
+import os, re, sys, stat, signal, threading, contextlib
 from pathlib import Path
 import torch
 import torch.nn as nn
 import torchvision
 from fastcore.script import parse_cli
-from .core import cifar_resnet, cifar_weights_path, load_checkpoint, CheckpointError, ExactnessError, CIFAR_RESNET_FILES, evaluate, cifar10, cifar10_exact100, default_device
+from .core import atomic_write, cifar_resnet, cifar_weights_path, load_checkpoint, CheckpointError, ExactnessError, CIFAR_RESNET_FILES, evaluate, cifar10, cifar10_exact100, default_device
 from .graph import UntraceableModelError
 from .hashing import ALPHA
-from .separation import save_model
+from .separation import write_model
 from .evaluation import red, run_benchmark, summary_table
 
 # %% ../nbs/07_cli.ipynb #31305e6a
@@ -105,29 +105,22 @@ def _save_failure(e:Exception, tmp)->str:
     size = os.path.getsize(tmp) if tmp and os.path.exists(tmp) else 0
     return f"saving stopped after {size} bytes (disk full or file size limit?): {first_line(e)[:120]}"
 
-def write_atomically(model:nn.Module, # The model to save with `save_model`
+def write_atomically(model:nn.Module, # The model to save, in `save_model`'s format
                      out, # The output file: a new path or an existing regular file (replaced, with a notice)
                      protect=(), # Input files that must never be overwritten
                      **meta)->Path:
-    "Save `model` to `out` via a hidden temporary file and a rename; any failure is a one-line `CliError` and leaves no file"
+    "Save `model` to `out` with `atomic_write`, checking the path before and after; any failure is a one-line `CliError` and leaves no file"
     out = check_output(out, protect)
     remove_stale_temps(out)
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f'.{out.name}.', suffix='.tmp')
-        os.close(fd)
-        save_model(model, tmp, **meta)
-        umask = os.umask(0); os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes private files; give the usual permissions
+    def write(tmp):
+        try: write_model(model, tmp, **meta)
+        except Exception as e: raise CliError(f"cannot write {out}: {_save_failure(e, tmp)}") from None  # while `tmp` still holds what was written
+    def ready(tmp):
         check_output(out, protect)  # the path may have changed while the model was saved
         if out.exists(): print(f"overwriting existing file {out}", file=sys.stderr)
-        os.replace(tmp, out)
+    try: return atomic_write(out, write, ready)
     except CliError: raise
-    except Exception as e: raise CliError(f"cannot write {out}: {_save_failure(e, tmp)}") from None
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(FileNotFoundError): os.remove(tmp)
-    return out
+    except Exception as e: raise CliError(f"cannot write {out}: {_save_failure(e, None)}") from None
 
 # %% ../nbs/07_cli.ipynb #f32149b2
 def available_devices()->list:

@@ -8,12 +8,13 @@ Docs: https://red-nb.github.io/red_nb/core.html.md"""
 __all__ = ['CIFAR_RESNET_FILES', 'CIFAR_MEAN', 'CIFAR_STD', 'Report', 'data_dir', 'PadShortcut', 'BasicBlock', 'CifarResNet',
            'CheckpointError', 'error_line', 'check_zip', 'nonfinite_keys', 'state_dict_mismatch', 'load_checkpoint',
            'cifar_weights_path', 'cifar_resnet', 'cifar_transform', 'CIFAR10Rebuilt', 'cifar10', 'cifar10_exact100',
-           'default_device', 'model_device', 'predict', 'evaluate', 'Cost', 'layer_cost', 'matmul_macs', 'count_cost',
-           'flat_outputs', 'max_output_diff', 'eval_outputs', 'relative_diff', 'ExactnessError', 'first_divergence',
+           'default_device', 'model_device', 'predict', 'evaluate', 'reference_predictions', 'scores', 'sweep', 'Cost',
+           'layer_cost', 'matmul_macs', 'count_cost', 'median_times', 'measure_latency', 'atomic_write', 'flat_outputs',
+           'max_output_diff', 'eval_outputs', 'relative_diff', 'relative_l2', 'ExactnessError', 'first_divergence',
            'check_exact']
 
 # %% ../nbs/00_core.ipynb #91323faf
-import os, copy, math, time, pickle, tempfile
+import os, copy, math, time, pickle, tempfile, statistics
 from pathlib import Path
 import numpy as np
 import torch
@@ -288,6 +289,42 @@ def evaluate(model:nn.Module, # The model to evaluate
         res['agreement'] = (pred == ref).float().mean().item()
     return res
 
+# %% ../nbs/00_core.ipynb #f043ead4
+def reference_predictions(model:nn.Module, # The dense model
+                          datasets:dict, # {name: dataset of (input, label)}
+                         )->dict:
+    "{name: (predictions, labels)} of `model` on every dataset: what `scores` compares with"
+    return {k: predict(model, ds, progress=False) for k, ds in datasets.items()}
+
+def scores(model:nn.Module, # The model to score
+           datasets:dict, # {name: dataset}, as given to `reference_predictions`
+           reference:dict, # `reference_predictions` of the dense model
+          )->dict:
+    "Per dataset `k`: accuracy `acc_k`, its change from the reference `dacc_k`, top-1 agreement with it `agree_k`"
+    row = {}
+    for k, ds in datasets.items():
+        (ref, y), (pred, _) = reference[k], predict(model, ds, progress=False)
+        acc = (pred == y).float().mean().item()
+        row.update({f'acc_{k}': acc, f'dacc_{k}': acc - (ref == y).float().mean().item(), f'agree_{k}': (pred == ref).float().mean().item()})
+    return row
+
+def sweep(settings, # The settings to try, in order
+          make, # `make(setting)` -> (model to score, row of the setting's other columns)
+          datasets:dict, # {name: dataset} every model is scored on
+          reference:dict, # `reference_predictions` of the dense model on `datasets`
+          progress:bool=True, desc:str='sweep',
+          skip_errors:bool=False, # Print a line and go on when `make` raises (else raise)
+         )->list:
+    "One row per setting: `make`'s columns, then `scores` of its model"
+    rows = []
+    for s in tqdm(list(settings), desc=desc, disable=not progress):
+        try: model, row = make(s)
+        except Exception as e:
+            if not skip_errors: raise
+            print(f"{' '.join(map(str, s)) if isinstance(s, tuple) else s}: skipped ({type(e).__name__}: {e})"); continue
+        rows.append(row | scores(model, datasets, reference))
+    return rows
+
 # %% ../nbs/00_core.ipynb #8d1d81ae
 class Cost:
     "Parameters, MACs (multiplications) and additions of a model, with a per-layer `layers` table"
@@ -362,6 +399,7 @@ def count_cost(model:nn.Module, # The model to measure
                return_output:bool=False, # Also return the model's output on `example_input` (saves a second pass)
               )->Cost:
     "Parameters and per-example MACs/additions of every conv and linear layer, and of matrix products elsewhere, by one forward pass"
+    # long on purpose: the hooks, the dispatch counter and the row table share one forward pass; split, they would need a second pass
     rows, hooks, mm = {}, [], _MatmulCounter()
     bs = example_input.shape[0] if isinstance(example_input, torch.Tensor) and example_input.dim() > 1 else 1
     def pre(name, counted):
@@ -398,6 +436,56 @@ def count_cost(model:nn.Module, # The model to measure
     cost = Cost(params, sum(r['macs'] for r in layers), sum(r['adds'] for r in layers), layers)
     return (cost, y) if return_output else cost
 
+# %% ../nbs/00_core.ipynb #e5c3ba7e
+def median_times(fns:list, # Callables to time, each called as `f(x)`
+                 x:torch.Tensor, # Their input
+                 repeats:int=20, # Timed rounds
+                 warmup:int=3, # Untimed rounds first
+                )->list:
+    "Median seconds per call of each function in `fns`, timed in interleaved rounds without gradients"
+    times = [[] for _ in fns]
+    sync = torch.cuda.synchronize if x.is_cuda else (lambda: None)
+    with torch.inference_mode():
+        for _ in range(warmup):
+            for f in fns: f(x)
+        for _ in range(repeats):
+            for t, f in zip(times, fns):
+                sync(); t0 = time.perf_counter(); f(x); sync()
+                t.append(time.perf_counter() - t0)
+    return [statistics.median(t) for t in times]
+
+def measure_latency(model:nn.Module, # The model to time (eval mode is used, then restored)
+                    x:torch.Tensor, # The input batch
+                    repeats:int=20, # Timed runs
+                    warmup:int=3, # Untimed runs first
+                   )->float:
+    "Median seconds of one forward pass of `model` on `x`"
+    was_training = model.training
+    try: return median_times([model.eval()], x, repeats, warmup)[0]
+    finally: model.train(was_training)
+
+# %% ../nbs/00_core.ipynb #d940aa4e
+def _umask()->int:
+    m = os.umask(0); os.umask(m); return m
+
+def atomic_write(path, # The file to write (its folder must exist)
+                 write, # `write(tmp)` writes the content to the temporary path it is given
+                 ready=None, # `ready(tmp)`, called after the write and before the rename (checks, notices); may raise
+                )->Path:
+    "Write `path` through a hidden temporary file and a rename: `path` ends up complete or untouched, and no temporary file stays"
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix='.tmp', dir=path.parent)  # same folder: `os.replace` is atomic
+    os.close(fd)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # the permissions of an ordinary new file, not mkstemp's 0600
+        if ready is not None: ready(tmp)
+        os.replace(tmp, path)
+    except BaseException:  # also KeyboardInterrupt: never leave the temporary file behind
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
 # %% ../nbs/00_core.ipynb #f7ab81d1
 def flat_outputs(y)->list:
     "Every tensor in a model output (a tensor, or nested tuples, lists and dicts of them), in order"
@@ -432,6 +520,14 @@ def relative_diff(ya, # The reference output (a tensor, or a tuple/list/dict of 
     den = max(p.double().abs().max().item() for p in ya)
     if math.isnan(num) or math.isnan(den): return math.inf  # a NaN is never "equal"
     return num / den if den > 0 else num
+
+def relative_l2(ya, # The reference output (a tensor, or a tuple/list/dict of them)
+                yb, # The other output, of the same structure
+               )->float:
+    "Relative L2 error ||yb - ya|| / ||ya|| over every output tensor (||yb - ya|| when `ya` is zero): the size of a lossy change"
+    a, b = (torch.cat([t.double().flatten() for t in flat_outputs(y)]) for y in (ya, yb))
+    err = (a - b.to(a.device)).norm()
+    return (err / a.norm()).item() if a.norm() > 0 else err.item()
 
 class ExactnessError(RuntimeError):
     "A transformation that claims to preserve the function changed it beyond the tolerance"

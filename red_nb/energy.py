@@ -14,7 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .core import Report, count_cost, model_device
-from .channels import channel_groups, Plan, apply_plans
+from .channels import channel_groups, Plan, apply_plans, GroupMacs
 
 # %% ../nbs/05_energy.ipynb #9b159fb1
 def map_nuclear_norms(fmap:torch.Tensor # (N, C, H, W) feature maps
@@ -110,47 +110,17 @@ def nuclear_norm_importance(model:nn.Module, # The trained model (left untouched
     return {k: (v / n).float() for k, v in sums.items()}
 
 # %% ../nbs/05_energy.ipynb #3110f878
-class _MacsModel:
-    "Per-example MACs of `model` as a function of the number of channels kept in each group"
-    def __init__(self, model, groups, example_input):
-        cost = count_cost(model, example_input)
-        self.dense = cost.macs
-        mods = dict(model.named_modules())
-        self.layers = {r['layer']: r['macs'] for r in cost.layers}
-        def width_in(m): return m.in_features if isinstance(m, nn.Linear) else m.in_channels
-        self.terms = []  # (layer, [(group, kind, scale)]): kind 'out' (fraction kept), 'in' (columns removed / width)
-        touch = {}
-        for g in groups:
-            for p in g.producers: touch.setdefault(p, []).append((g, 'out', 1.0))
-            for m, _ in g.members:
-                if m in self.layers: touch.setdefault(m, []).append((g, 'member', 1.0 / mods[m].out_channels))
-            for u in g.consumers:
-                if u.layer in self.layers: touch.setdefault(u.layer, []).append((g, 'in', u.expand / width_in(mods[u.layer])))
-        self.touch = touch
-    def macs(self, kept:dict)->float:
-        "MACs when group id -> channels kept (absent groups keep all)"
-        total = 0.0
-        for name, macs in self.layers.items():
-            f_out, f_in = 1.0, 1.0
-            for g, kind, sc in self.touch.get(name, ()):
-                removed = g.size - kept.get(g.id, g.size)
-                if kind == 'out': f_out *= kept.get(g.id, g.size) / g.size
-                elif kind == 'member': f_out -= removed * sc
-                else: f_in -= removed * sc
-            total += macs * f_out * f_in
-        return total
-
-def _uniform_keep(groups, mm, target, min_channels):
+def _uniform_keep(groups, mm, target_macs, min_channels):
     keep = lambda r: {g.id: max(min_channels, min(g.size, round(g.size * (1 - r)))) for g in groups}
-    if mm.macs(keep(1.0)) > target * mm.dense: return None
+    if mm.macs(keep(1.0)) > target_macs * mm.dense: return None
     lo, hi = 0.0, 1.0
     for _ in range(40):
         mid = (lo + hi) / 2
-        if mm.macs(keep(mid)) <= target * mm.dense: hi = mid
+        if mm.macs(keep(mid)) <= target_macs * mm.dense: hi = mid
         else: lo = mid
     return keep(hi), hi
 
-def _fill(groups, scores, mm, target, kept):
+def _fill(groups, scores, mm, target_macs, kept):
     "Give channels back, highest normalised energy first, while the budget holds (absorbs the rounding of the widths)"
     kept = dict(kept)
     norm = {g.id: torch.sort(scores[g.id] / scores[g.id].mean().clamp_min(1e-12), descending=True).values for g in groups}
@@ -158,40 +128,40 @@ def _fill(groups, scores, mm, target, kept):
         cand = sorted((float(norm[g.id][kept[g.id]]), g.id) for g in groups if kept[g.id] < g.size)
         for _, gid in reversed(cand):
             kept[gid] += 1
-            if mm.macs(kept) <= target * mm.dense: break
+            if mm.macs(kept) <= target_macs * mm.dense: break
             kept[gid] -= 1
         else: return kept
 
-def _global_keep(groups, scores, mm, target, min_channels):
+def _global_keep(groups, scores, mm, target_macs, min_channels):
     kept = {g.id: g.size for g in groups}
     order = sorted(((float(s / scores[g.id].mean().clamp_min(1e-12)), g.id, c) for g in groups for c, s in enumerate(scores[g.id])))
     size = {g.id: g.size for g in groups}
     for _, gid, _ in order:
-        if mm.macs(kept) <= target * mm.dense: break
+        if mm.macs(kept) <= target_macs * mm.dense: break
         if kept[gid] > min_channels: kept[gid] -= 1
-    if mm.macs(kept) > target * mm.dense: return None
+    if mm.macs(kept) > target_macs * mm.dense: return None
     return kept
 
 # %% ../nbs/05_energy.ipynb #0e5f3317
-def _ratios_for(groups, ratios):
-    "Per-group ratio from a float, a list (one per prunable group, in order) or a dict {producer name: ratio}"
-    if isinstance(ratios, (int, float)): return {g.id: float(ratios) for g in groups}
-    if isinstance(ratios, dict):
+def _removed_per_group(groups, channels_removed):
+    "Fraction of channels removed per group id, from a float, a list (one per prunable group, in order) or a dict {producer name: fraction}"
+    if isinstance(channels_removed, (int, float)): return {g.id: float(channels_removed) for g in groups}
+    if isinstance(channels_removed, dict):
         out = {}
-        for name, r in ratios.items():
+        for name, r in channels_removed.items():
             gs = [g for g in groups if name in g.producers]
-            if not gs: raise ValueError(f"ratios: {name!r} is not the producer of a prunable channel group; prunable: {[g.producers[0] for g in groups]}")
+            if not gs: raise ValueError(f"channels_removed: {name!r} is not the producer of a prunable channel group; prunable: {[g.producers[0] for g in groups]}")
             out[gs[0].id] = float(r)
         return out
-    ratios = list(ratios)
-    if len(ratios) != len(groups):
-        raise ValueError(f"ratios: got {len(ratios)} values for {len(groups)} prunable groups ({', '.join(g.producers[0] for g in groups[:4])}, ...)")
-    return {g.id: float(r) for g, r in zip(groups, ratios)}
+    channels_removed = list(channels_removed)
+    if len(channels_removed) != len(groups):
+        raise ValueError(f"channels_removed: got {len(channels_removed)} values for {len(groups)} prunable groups ({', '.join(g.producers[0] for g in groups[:4])}, ...)")
+    return {g.id: float(r) for g, r in zip(groups, channels_removed)}
 
 def energy_prune(model:nn.Module, # The trained model (left untouched)
                  dataset, # Images for the criterion (training set without augmentation)
                  target_macs:float=None, # Fraction of the MACs to keep (e.g. 0.596 for the paper's 40.4 % reduction)
-                 ratios=None, # Or: fraction of channels removed, a float, a list (one per prunable group) or {producer: ratio}
+                 channels_removed=None, # Or: fraction of channels removed per group, a float, a list (one per prunable group) or {producer: fraction}
                  allocation:str='uniform', # With `target_macs`: 'uniform' (one ratio) or 'global' (normalised energy across layers)
                  n_images:int=640, stacked:bool=False, point:str='relu', # The criterion (see `nuclear_norm_importance`)
                  scores:dict=None, # Precomputed `nuclear_norm_importance` scores (then no data pass)
@@ -200,8 +170,9 @@ def energy_prune(model:nn.Module, # The trained model (left untouched)
                  batch_size:int=128, device=None, progress:bool=True, seed:int=0,
                 )->nn.Module:
     "Energy-aware pruning: remove the channels whose output maps have the smallest nuclear norm"
+    # long on purpose: the method's steps (scores, allocation, plans, report) read as one recipe; the pieces are the helpers above
     t0 = time.perf_counter()
-    if (target_macs is None) == (ratios is None): raise ValueError("energy_prune: give exactly one of target_macs or ratios")
+    if (target_macs is None) == (channels_removed is None): raise ValueError("energy_prune: give exactly one of target_macs or channels_removed")
     if target_macs is not None and not 0 < target_macs <= 1: raise ValueError(f"target_macs is the fraction of MACs to keep, in (0, 1]; got {target_macs}")
     device = torch.device(device) if device is not None else model_device(model)
     x = (example_input if example_input is not None else _example(dataset)).to(device)
@@ -213,12 +184,12 @@ def energy_prune(model:nn.Module, # The trained model (left untouched)
     missing = [p for g in groups for p in g.producers if p not in scores]
     if missing: raise ValueError(f"energy_prune: no scores for {missing[:4]}")
     gscore = {g.id: sum(scores[p].double() for p in g.producers) for g in groups}
-    mm = _MacsModel(model, groups, x)
+    mm = GroupMacs(model, groups, x)
     setting = ''
-    if ratios is not None:
-        r = _ratios_for(groups, ratios)
+    if channels_removed is not None:
+        r = _removed_per_group(groups, channels_removed)
         kept = {g.id: max(min_channels, min(g.size, round(g.size * (1 - r.get(g.id, 0.0))))) for g in groups}
-        setting = "ratios"
+        setting = "channels_removed"
     elif allocation == 'uniform':
         res = _uniform_keep(groups, mm, target_macs, min_channels)
         if res is None: raise ValueError(f"target_macs={target_macs} is out of reach: with {min_channels} channel(s) left in every prunable group "

@@ -18,7 +18,7 @@ import torch
 import torch.nn as nn
 import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
-from .core import Report, predict
+from .core import Report, reference_predictions, sweep
 from .graph import fold_bn
 
 # %% ../nbs/01_hashing.ipynb #a3e4878e
@@ -341,21 +341,15 @@ def alpha_sweep(model:nn.Module, # The dense model
                 progress:bool=True, # Progress bar over alphas
                 **kwargs, # Passed to `hash_weights`
                )->Report:
-    "Hash-only accuracy, accuracy change and agreement with the dense model, and modes per layer, for each alpha"
-    dense = {k: predict(model, ds, progress=False) for k, ds in datasets.items()}
-    rows = []
-    for a in tqdm(list(alphas), desc='alpha', disable=not progress):
+    "Hash-only accuracy, accuracy change and agreement with the dense model (`core.sweep`), and modes per layer, for each alpha"
+    def make(a):
         hm = hash_weights(model, alpha=a, **kwargs)
         rep = hm.hash_report
-        row = dict(alpha=a, **{k: v for k, v in kwargs.items() if isinstance(v, (numbers.Number, str))},
-                   modes_mean=sum(r['modes'] for r in rep)/len(rep), modes_max=max(r['modes'] for r in rep),
-                   values_mean=sum(r['values'] for r in rep)/len(rep), max_dw_std=max(r['max_dw_std'] for r in rep))
-        for k, ds in datasets.items():
-            (ref, y), (pred, _) = dense[k], predict(hm, ds, progress=False)
-            row[f'{k}_acc'] = (pred == y).float().mean().item()
-            row[f'{k}_dacc'] = row[f'{k}_acc'] - (ref == y).float().mean().item()
-            row[f'{k}_agree'] = (pred == ref).float().mean().item()
-        rows.append(row)
+        return hm, dict(alpha=a, **{k: v for k, v in kwargs.items() if isinstance(v, (numbers.Number, str))},
+                        modes_mean=sum(r['modes'] for r in rep)/len(rep), modes_max=max(r['modes'] for r in rep),
+                        values_mean=sum(r['values'] for r in rep)/len(rep), max_dw_std=max(r['max_dw_std'] for r in rep))
+    dense = reference_predictions(model, datasets)
+    rows = sweep(alphas, make, datasets, dense, progress, desc='alpha')
     accs = ', '.join(f"{k} {(ref == y).float().mean().item():.2%}" for k, (ref, y) in dense.items())
     return Report(rows, title=f"hash-only sweep of {type(model).__name__} (dense accuracy: {accs})")
 
@@ -368,10 +362,10 @@ def plot_alpha_curve(sweeps:dict, # {label: Report from `alpha_sweep`}
     fig, axs = plt.subplots(1, 3, figsize=(13, 3.6))
     for label, rep in sweeps.items():
         a = [r['alpha'] for r in rep]
-        names = datasets or [c[:-6] for c in rep.columns() if c.endswith('_agree')]
+        names = datasets or [c[6:] for c in rep.columns() if c.startswith('agree_')]
         for k, ls in zip(names, ('-', '--', ':')):
-            axs[0].plot(a, [100*r[f'{k}_agree'] for r in rep], 'o' + ls, ms=3, label=f'{label}, {k}')
-            axs[1].plot(a, [100*r[f'{k}_dacc'] for r in rep], 'o' + ls, ms=3, label=f'{label}, {k}')
+            axs[0].plot(a, [100*r[f'agree_{k}'] for r in rep], 'o' + ls, ms=3, label=f'{label}, {k}')
+            axs[1].plot(a, [100*r[f'dacc_{k}'] for r in rep], 'o' + ls, ms=3, label=f'{label}, {k}')
         axs[2].plot(a, [r['modes_mean'] for r in rep], 'o-', ms=3, label=label)
     axs[0].axhline(100*target, color='k', lw=0.6); axs[1].axhline(0, color='k', lw=0.6)
     for ax, t in zip(axs, ('top-1 agreement with dense (%)', 'Δ top-1 accuracy (points)', 'modes per layer (mean)')):

@@ -259,6 +259,7 @@ def merge_to_count(P:torch.Tensor, # Scaling part of the neuron vectors (channel
                    out_cols:torch.Tensor=None, # If given (channels x m): each neuron's outgoing weights; the cost is then weighted (see below)
                   )->dict:
     "Assignment {j: (i, coefficient, cost)} removing `k` neurons, cheapest merge first"
+    # long on purpose: a greedy loop with incremental distance updates; splitting it would pass its working arrays around
     C = P.shape[0]
     if not 0 <= k < C: raise ValueError(f"merge_to_count: k must be in [0, {C - 1}] for {C} neurons, got {k}")
     K = P.new_zeros(C, 0) if K is None else K
@@ -306,19 +307,19 @@ def outgoing_weights(model:nn.Module, group)->torch.Tensor:
 
 def red_neurons(model:nn.Module, # A trained model (left untouched)
                 example_input:torch.Tensor, # One batch of inputs
-                ratio:float=0.5, # Fraction of the neurons of every mergeable group to remove
+                channels_removed:float=0.5, # Fraction of the neurons of every mergeable group to remove
                 alpha:float=ALPHA, # Hashing bandwidth (RED's first stage)
                 scaled:bool=False, # Merge positive multiples through ReLU (Neuron Merging's condition)
                 weighted:bool=True, # Cost of a merge = distance x norm of the removed neuron's outgoing weights (else: relative distance)
                 compensate:bool=True, # Data-free bias compensation (needs BatchNorm statistics; none in an MLP)
                 hashed:nn.Module=None, # The hashed model, if already computed
                )->nn.Module:
-    "RED with a neuron budget: hash, then merge the closest neurons of every mergeable group until `ratio` of them are gone"
+    "RED with a neuron budget: hash, then merge the closest neurons of every mergeable group until `channels_removed` of them are gone"
     hashed = hashed if hashed is not None else hash_weights(model, alpha)
     groups = channel_groups(hashed, example_input)
     plans, rows = [], []
     for g in groups.mergeable():
-        k = int(round(g.block_size * ratio))  # per block (grouped convolutions: every block loses as many)
+        k = int(round(g.block_size * channels_removed))  # per block (grouped convolutions: every block loses as many)
         if k == 0: continue
         P, K = neuron_vectors(hashed, g)
         O = outgoing_weights(hashed, g) if weighted else None
@@ -336,5 +337,5 @@ def red_neurons(model:nn.Module, # A trained model (left untouched)
         rows.append(dict(group=g.id, producers=', '.join(g.producers), channels=g.size, removed=len(removed), merged=len(assign),
                          max_cost=max((d for _, _, d in assign.values()), default=0.)))
     new = apply_plans(hashed, plans)
-    new.merge_report = Report(rows, f"red_neurons(ratio={ratio}, alpha={alpha}{', scaled' if scaled else ''}{', weighted' if weighted else ''})")
+    new.merge_report = Report(rows, f"red_neurons(channels_removed={channels_removed}, alpha={alpha}{', scaled' if scaled else ''}{', weighted' if weighted else ''})")
     return new

@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .core import Report, model_device
+from .core import Report, model_device, relative_l2
 from .budget import channel_saliency
 
 # %% ../nbs/02b_reconstruction.ipynb #914abfab
@@ -100,7 +100,6 @@ def _run(m, a):
     "The layer's function without calling the module (its hooks would run again)"
     return F.conv2d(a, m.weight, m.bias, m.stride, m.padding, m.dilation) if isinstance(m, nn.Conv2d) else F.linear(a, m.weight, m.bias)
 
-def _rel_err(y, Y): return ((y - Y).norm() / Y.norm().clamp_min(1e-12)).item()
 
 def _changed_layers(pruned, reference):
     "Names of the Conv2d/Linear layers of `pruned` that read fewer inputs than the same-named layer of `reference`"
@@ -127,6 +126,7 @@ def reconstruct(pruned:nn.Module, # A model with some layers' input channels rem
                 bias:bool=True, # Refit the bias too (else it is kept)
                 progress:bool=False)->nn.Module:
     "A copy of `pruned` whose `layers` are refitted in sequence so that their outputs on `x` match `reference`'s"
+    # long on purpose: hooks and refits share the per-layer targets of one pass; the steps are the nested helpers
     new = copy.deepcopy(pruned).eval()
     reference = reference.eval()
     layers = _changed_layers(new, reference) if layers is None else list(layers)
@@ -149,14 +149,14 @@ def reconstruct(pruned:nn.Module, # A model with some layers' input channels rem
             a = inp[0]
             X = _patches(m, a) if isinstance(m, nn.Conv2d) else a
             Y = targets[name].to(X.device)
-            err0 = _rel_err(_targets(m, _run(m, a)), Y)
+            err0 = relative_l2(Y, _targets(m, _run(m, a)))
             if bias: W, b = ridge_fit(X, Y, ridge, bias=True)
             else:
                 b = m.bias.detach().double() if m.bias is not None else None
                 W, _ = ridge_fit(X, Y - (b if b is not None else 0.), ridge, bias=False)
             m.weight = nn.Parameter(W.reshape(m.weight.shape).to(m.weight.dtype))
             if b is not None: m.bias = nn.Parameter(b.to(m.weight.dtype))
-            err1 = _rel_err(_targets(m, _run(m, a)), Y)
+            err1 = relative_l2(Y, _targets(m, _run(m, a)))
             rows.append(dict(layer=name, inputs=X.shape[1], rows=X.shape[0], err_before=err0, err_after=err1)); bar.update(1)
         return f
     try:

@@ -15,7 +15,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .core import Report, count_cost, model_device
 from .graph import fold_bn_into, replace_module, foldable_pairs
-from .channels import channel_groups, apply_plans, Plan
+from .channels import channel_groups, apply_plans, Plan, GroupMacs
 
 # %% ../nbs/06_resrep.ipynb #62266646
 class Compactor(nn.Module):
@@ -150,30 +150,14 @@ class WidthCost:
         x = _example(model, example_input)
         self.sites = compactors(model)
         self.full = {n: s.compactor.weight.shape[0] for n, s in self.sites.items()}
-        cost = count_cost(model, x)
-        plain = _unwrapped(model)
+        plain = _unwrapped(model)  # the network the conversion yields, at full width
         groups = {g.producers[0]: g for g in channel_groups(plain, x) if len(g.producers) == 1}
-        self.layers = []  # (macs, out, in, producing site, [(site, expand), ...])
-        reads = {}
-        for name, site in self.sites.items():
-            for u in groups[site.conv].consumers: reads.setdefault(u.layer, []).append((name, u.expand))
-        prod = {site.conv: name for name, site in self.sites.items()}
-        mods = dict(model.named_modules())
-        for r in cost.layers:
-            m = mods[r['layer']]
-            if isinstance(m, Compactor): continue
-            w = getattr(m, 'weight', None)
-            out, inp = (w.shape[0], w.shape[1] * getattr(m, 'groups', 1)) if w is not None else (1, 1)
-            self.layers.append((r['macs'], out, inp, prod.get(r['layer']), reads.get(r['layer'], [])))
+        self.group = {n: groups[s.conv] for n, s in self.sites.items()}  # the channels each compactor masks
+        self.cost = GroupMacs(plain, list(self.group.values()), x)
         self.base = self.macs(self.full)
     def macs(self, widths:dict)->float:
         "MACs with `widths[site]` channels kept at every site (missing sites: full width)"
-        total = 0.
-        for macs, out, inp, p, rd in self.layers:
-            o = out - (self.full[p] - widths.get(p, self.full[p])) if p else out
-            i = inp - sum((self.full[s] - widths.get(s, self.full[s])) * e for s, e in rd)
-            total += macs * (o / out) * (i / inp)
-        return total
+        return self.cost.macs({self.group[n].id: w for n, w in widths.items()})
 
 def _unwrapped(model):
     "A copy of a compacted model with the compactors taken out (same BNs, same widths)"
@@ -185,28 +169,28 @@ def _unwrapped(model):
 @torch.no_grad()
 def resrep_masks(model:nn.Module, # A model with compactors (masks set in place)
                  cost:WidthCost, # Its MACs as a function of the widths
-                 target:float, # Fraction of the original MACs to keep (ResRep ResNet-56: 0.471)
+                 target_macs:float, # Fraction of the original MACs to keep (ResRep ResNet-56: 0.471)
                  granularity:int=4, # At most this many more masked rows than now per call (ResRep: 4)
                  min_channels:int=1, # Never fewer channels at a site (ResRep: 1)
                 )->dict:
-    "ResRep's mask update: mask the globally smallest compactor rows toward a MACs target; returns widths and MACs"
+    "ResRep's mask update: mask the globally smallest compactor rows toward `target_macs`; returns widths, MACs and the fraction kept"
     sites = compactors(model)
     lowest = cost.macs({n: min_channels for n in cost.full})
-    if lowest > target * cost.base:
-        raise ValueError(f"resrep_masks: target {target} cannot be reached: with {min_channels} channel(s) per site the MACs are {lowest / cost.base:.3f} of the original")
+    if lowest > target_macs * cost.base:
+        raise ValueError(f"resrep_masks: target_macs={target_macs} cannot be reached: with {min_channels} channel(s) per site the MACs are {lowest / cost.base:.3f} of the original")
     norms = {n: s.compactor.row_norms() for n, s in sites.items()}
     order = sorted(((v.item(), n, j) for n, t in norms.items() for j, v in enumerate(t)))
     now = sum(int((s.compactor.mask == 0).sum()) for s in sites.values())
     widths, walked = dict(cost.full), []
     macs = cost.macs(widths)
     for _, n, j in order:
-        if macs <= target * cost.base or len(walked) >= now + granularity: break
+        if macs <= target_macs * cost.base or len(walked) >= now + granularity: break
         if widths[n] <= min_channels: continue
         widths[n] -= 1; walked.append((n, j))
         macs = cost.macs(widths)
     for s in sites.values(): s.compactor.mask.fill_(1)
     for n, j in walked: sites[n].compactor.mask[j] = 0
-    return dict(widths=widths, macs=macs, ratio=macs / cost.base, masked=len(walked))
+    return dict(widths=widths, macs=macs, macs_kept=macs / cost.base, masked=len(walked))
 
 # %% ../nbs/06_resrep.ipynb #73a2eefb
 @torch.no_grad()
@@ -300,7 +284,7 @@ def resrep_train(model:nn.Module, # A trained model (gets compactors, in a copy)
         if step + 1 >= start and (step + 1 - start) % mask_interval == 0:
             info = resrep_masks(m, cost, target_macs, granularity)
             zero = sum(int((s.compactor.row_norms() == 0).sum()) for s in compactors(m).values())
-            log.append(dict(step=step + 1, masked=info['masked'], macs_kept=round(info['ratio'], 4), zero_rows=zero, snapped=snapped))
+            log.append(dict(step=step + 1, masked=info['masked'], macs_kept=round(info['macs_kept'], 4), zero_rows=zero, snapped=snapped))
     history = fine_tune(rr, dataset, epochs=epochs, lr=lr, batch_size=batch_size, optimizer=opt, after_backward=after_backward,
                         after_step=after_step, checkpoint=checkpoint, progress=progress, **kwargs)
     rr.resrep_log = Report(log, title=f"mask updates toward {target_macs} of the MACs")

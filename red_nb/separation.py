@@ -7,18 +7,18 @@ Docs: https://red-nb.github.io/red_nb/separation.html.md"""
 # %% auto #0
 __all__ = ['GATHERS', 'DENSE_GATHER_MAX', 'FORMAT', 'kernel_groups', 'distinct_kernels', 'module_bytes', 'index_dtype',
            'input_channel_map', 'local_index', 'global_index', 'SplitConv', 'plant_repeats', 'SplitLinear',
-           'split_cost', 'separate_convs', 'nc_stats', 'module_args', 'model_plan', 'rebuild_model', 'saved_bytes',
-           'save_model', 'load_model', 'plot_savings']
+           'split_cost', 'separate_convs', 'nc_stats', 'module_args', 'model_plan', 'rebuild_model', 'write_model',
+           'saved_bytes', 'save_model', 'load_model', 'plot_savings']
 
 # %% ../nbs/03_separation.ipynb #be56bc7e
-import copy, io, json, math, time, statistics, tempfile, warnings
+import copy, io, json, math, warnings
 from types import SimpleNamespace
 from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .core import Report, count_cost, layer_cost, max_output_diff, model_device
+from .core import Report, count_cost, layer_cost, max_output_diff, relative_diff, model_device, median_times, atomic_write
 from .graph import replace_module
 
 # %% ../nbs/03_separation.ipynb #eb573395
@@ -353,19 +353,6 @@ def split_cost(model:nn.Module, example_input:torch.Tensor, reference:nn.Module=
     return res
 
 # %% ../nbs/03_separation.ipynb #1554b9a4
-def _median_times(fns, x, repeats=20, warmup=3):
-    "Median seconds per call of each function in `fns`, timed in interleaved rounds"
-    times = [[] for _ in fns]
-    sync = torch.cuda.synchronize if x.is_cuda else (lambda: None)
-    with torch.inference_mode():
-        for _ in range(warmup):
-            for f in fns: f(x)
-        for _ in range(repeats):
-            for i, f in enumerate(fns):
-                sync(); t = time.perf_counter(); f(x); sync()
-                times[i].append(time.perf_counter() - t)
-    return [statistics.median(t) for t in times]
-
 def _split(m, gather, distinct=None):
     return SplitConv.from_conv(m, gather, distinct) if isinstance(m, nn.Conv2d) else SplitLinear.from_linear(m, gather, distinct)
 
@@ -394,6 +381,7 @@ def separate_convs(model:nn.Module, # The (hashed, merged) model; not modified
                    grow:bool=False, # Also split a layer whose split form takes more bytes than the dense layer
                    progress:bool=True):
     "A copy of `model` whose conv (and linear) layers are replaced by their split form where that lowers the cost"
+    # long on purpose: the per-layer choice (macs or clock) and the whole-network check share the layer inputs and the report rows
     if mode not in ('macs', 'latency'): raise ValueError(f"separate_convs: mode must be 'macs' or 'latency', got {mode!r}")
     gathers = tuple(gathers or (('auto',) if mode == 'macs' else GATHERS))
     bad = [g for g in gathers if g not in GATHERS + ('auto',)]
@@ -423,7 +411,7 @@ def separate_convs(model:nn.Module, # The (hashed, merged) model; not modified
             chosen = cs.macs < cd.macs and cs.macs <= (1 - min_gain) * cd.macs
             gather = split.gather
         else:
-            t = _median_times([dense] + list(cands.values()), xin, repeats)
+            t = median_times([dense] + list(cands.values()), xin, repeats)
             best = min(range(len(gathers)), key=lambda i: t[i + 1])
             gather, split = gathers[best], cands[gathers[best]]
             row.update(ms_dense=t[0] * 1e3, ms_split=t[best + 1] * 1e3, speed_ratio=t[best + 1] / t[0], gather=gather)
@@ -433,14 +421,14 @@ def separate_convs(model:nn.Module, # The (hashed, merged) model; not modified
             chosen = chosen and grow
         row['chosen'] = bool(chosen)
         if chosen:
-            with torch.no_grad(): d = (split(xin) - y).abs().max().item() / max(y.abs().max().item(), 1e-30)
+            with torch.no_grad(): d = relative_diff(y, split(xin))
             if d > 1e-5: raise RuntimeError(f"separate_convs: split form of {name} differs by {d:.2e} (relative) from the layer")
             replace_module(new, name, split)
         rows.append(row)
     reverted = False
     if mode == 'latency' and any(r['chosen'] for r in rows):
         was_training = model.training
-        try: t_old, t_new = _median_times([model.eval(), new], x, repeats)
+        try: t_old, t_new = median_times([model.eval(), new], x, repeats)
         finally: model.train(was_training)
         if t_new > t_old:  # the per-layer gains did not add up: keep the input network
             new, reverted = copy.deepcopy(model).eval(), True
@@ -517,30 +505,26 @@ def rebuild_model(plan:list, # From `model_plan` (or a file written by `save_mod
         replace_module(new, name, _BUILDERS[cls](**entry['args']).to(dev))
     return new.eval()
 
-def _umask():
-    m = os.umask(0); os.umask(m); return m
-
 def _artifact(model:nn.Module, meta:dict)->dict:
     "What `save_model` writes: format, plan, state dict and meta"
     return dict(format=FORMAT, plan=model_plan(model), state_dict=model.state_dict(), meta={k: _jsonable(v) for k, v in meta.items()})
 
+def write_model(model:nn.Module, # The (compressed) model
+                f, # An open binary file or a path: written directly (`save_model` writes atomically)
+                **meta):
+    "Write `model` as `save_model`'s format: plan + state dict + meta, in one `torch.save` object"
+    if not hasattr(f, 'write'):  # through a file object, so that the archive's inner name does not depend on the (temporary) file name
+        with open(f, 'wb') as fo: return write_model(model, fo, **meta)
+    torch.save(_artifact(model, meta), f)
+
 def saved_bytes(model:nn.Module, **meta)->int:
     "The size in bytes of the file `save_model(model, path, **meta)` writes"
-    buf = io.BytesIO(); torch.save(_artifact(model, meta), buf)
+    buf = io.BytesIO(); write_model(model, buf, **meta)
     return buf.tell()
 
-def save_model(model:nn.Module, path, **meta):
+def save_model(model:nn.Module, path, **meta)->Path:
     "Save a (compressed) model as plan + state dict in one file that `torch.load(weights_only=True)` reads; written atomically"
-    path, obj = Path(path), _artifact(model, meta)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix='.tmp', dir=path.parent)  # same folder: `os.replace` is atomic
-    try:
-        with os.fdopen(fd, 'wb') as f: torch.save(obj, f)
-        os.chmod(tmp, 0o666 & ~_umask())  # the permissions of an ordinary new file, not mkstemp's 0600
-        os.replace(tmp, path)
-    except BaseException:  # also KeyboardInterrupt: never leave the temporary file behind
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(path, lambda tmp: write_model(model, tmp, **meta))
 
 # %% ../nbs/03_separation.ipynb #2fb6c576
 def _posint(v): return isinstance(v, int) and not isinstance(v, bool) and v > 0

@@ -8,13 +8,13 @@ Docs: https://red-nb.github.io/red_nb/training.html.md"""
 __all__ = ['lr_factor', 'load_training_state', 'fine_tune']
 
 # %% ../nbs/04b_training.ipynb #078ce44a
-import os, math, time, signal, tempfile, threading, warnings
+import os, math, time, signal, threading, warnings
 from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .core import Report, model_device, state_dict_mismatch
+from .core import Report, model_device, state_dict_mismatch, atomic_write
 
 # %% ../nbs/04b_training.ipynb #3d7c6c47
 def lr_factor(step:int, # 0-based step
@@ -62,15 +62,9 @@ class _Batches:
 
 # %% ../nbs/04b_training.ipynb #7f6e9eea
 def _atomic_save(obj, path:Path):
+    "`torch.save(obj, path)` through `atomic_write`, creating the folder first"
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + '.', suffix='.tmp', dir=path.parent)
-    os.close(fd)
-    try:
-        torch.save(obj, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp): os.remove(tmp)
-        raise
+    atomic_write(path, lambda tmp: torch.save(obj, tmp))
 
 def load_training_state(path)->dict:
     "The content of a `fine_tune` checkpoint (loaded safely, on the CPU)"
@@ -130,6 +124,7 @@ def fine_tune(model:nn.Module, # Trained in place (left in eval mode)
               log_every:int=50, # Steps per history row (loss averaged over them)
              )->Report:
     "Fine-tune `model` with SGD on `dataset`; resumable; returns the history (step, epoch, loss, lr of the first group, seconds)"
+    # long on purpose: the resumable loop keeps its checkpoint, interrupt and schedule state together; the pieces are the helpers above
     device = torch.device(device) if device is not None else model_device(model)
     model.to(device)
     loss_fn = loss_fn or F.cross_entropy
