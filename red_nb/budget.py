@@ -23,8 +23,6 @@ def gaussian_moments(mu:torch.Tensor, std:torch.Tensor, steps=())->tuple:
     m = (z * W).sum(1)
     return m, ((z - m[:, None])**2 * W).sum(1)
 
-def _inputs(layer): return layer.in_features if isinstance(layer, nn.Linear) else layer.in_channels
-
 @torch.no_grad()
 def channel_saliency(model:nn.Module, # A BN-folded model
                      example_input:torch.Tensor, # One batch of inputs
