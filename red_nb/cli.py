@@ -156,13 +156,13 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
              tau:float=0., # Merge neurons within this relative distance (0: identical only, exact)
              target_macs:float=None, # Keep at most this fraction of the multiplications (data-free saliency pruning after the exact merge)
              reconstruct:bool=False, # With --target-macs: rank and refit on inputs synthesised from the BN statistics (minutes on a CPU)
-             separate:str='macs', # Separation mode: macs, latency, or none
+             separate:str='auto', # Separation mode: auto (split where the whole network is measured no slower), macs, latency, or none
              out:str=None, # Output file (default: <model>_red.pt in the current folder); an existing regular file there is overwritten, with a notice
              eval:bool=False, # Evaluate accuracy before and after on CIFAR-10 (CIFAR models only)
              device:str=None, # cpu, cuda, ... (default: cuda when available)
             ):
     "Compress a trained model with RED, print the stage table, and save the result"
-    if separate not in ('macs', 'latency', 'none'): raise CliError(f"--separate must be macs, latency or none, not {separate!r}")
+    if separate not in ('auto', 'macs', 'latency', 'none'): raise CliError(f"--separate must be auto, macs, latency or none, not {separate!r}")
     if reconstruct and target_macs is None: raise CliError("--reconstruct refits the layers that --target-macs pruned: give --target-macs too")
     dev = check_device(device)
     net, shape, is_cifar, inputs = load_cli_model(model, arch, weights)

@@ -9,9 +9,9 @@ __all__ = ['CIFAR_RESNET_FILES', 'CIFAR_MEAN', 'CIFAR_STD', 'Report', 'data_dir'
            'CheckpointError', 'error_line', 'check_zip', 'nonfinite_keys', 'state_dict_mismatch', 'load_checkpoint',
            'cifar_weights_path', 'cifar_resnet', 'cifar_transform', 'CIFAR10Rebuilt', 'cifar10', 'cifar10_exact100',
            'default_device', 'model_device', 'predict', 'evaluate', 'reference_predictions', 'scores', 'sweep', 'Cost',
-           'layer_cost', 'matmul_macs', 'count_cost', 'median_times', 'measure_latency', 'atomic_write', 'flat_outputs',
-           'max_output_diff', 'eval_outputs', 'relative_diff', 'relative_l2', 'ExactnessError', 'first_divergence',
-           'check_exact']
+           'layer_cost', 'matmul_macs', 'count_cost', 'median_times', 'measure_latency', 'batch_of', 'latency_report',
+           'atomic_write', 'flat_outputs', 'max_output_diff', 'eval_outputs', 'relative_diff', 'relative_l2',
+           'ExactnessError', 'first_divergence', 'check_exact']
 
 # %% ../nbs/00_core.ipynb #91323faf
 import os, copy, math, time, pickle, tempfile, statistics
@@ -442,14 +442,15 @@ def median_times(fns:list, # Callables to time, each called as `f(x)`
                  repeats:int=20, # Timed rounds
                  warmup:int=3, # Untimed rounds first
                 )->list:
-    "Median seconds per call of each function in `fns`, timed in interleaved rounds without gradients"
+    "Median seconds per call of each function in `fns`, timed in interleaved rounds of alternating order, without gradients"
     times = [[] for _ in fns]
     sync = torch.cuda.synchronize if x.is_cuda else (lambda: None)
     with torch.inference_mode():
         for _ in range(warmup):
             for f in fns: f(x)
-        for _ in range(repeats):
-            for t, f in zip(times, fns):
+        for r in range(repeats):
+            order = list(zip(times, fns))
+            for t, f in (order if r % 2 == 0 else order[::-1]):  # alternate the order: no function always runs after the same one
                 sync(); t0 = time.perf_counter(); f(x); sync()
                 t.append(time.perf_counter() - t0)
     return [statistics.median(t) for t in times]
@@ -463,6 +464,31 @@ def measure_latency(model:nn.Module, # The model to time (eval mode is used, the
     was_training = model.training
     try: return median_times([model.eval()], x, repeats, warmup)[0]
     finally: model.train(was_training)
+
+def batch_of(x:torch.Tensor, n:int)->torch.Tensor:
+    "A batch of `n` inputs made of the examples of `x`, repeated as needed"
+    return x[torch.arange(n, device=x.device) % len(x)]
+
+def latency_report(models:dict, # {name: model}; the first is the reference of the ratios
+                   x:torch.Tensor, # Example inputs (repeated to each batch size)
+                   batches=(1, 32), # Batch sizes to time
+                   budget:float=1.0, # About this many seconds of timed runs per batch size (3 to 30 runs each)
+                  )->Report:
+    "Median latency of every model at every batch size, timed interleaved in this process, with the ratio to the first model"
+    rows, mods = [], list(models.values())
+    was = [m.training for m in mods]
+    try:
+        for m in mods: m.eval()
+        for b in batches:
+            xb = batch_of(x, b)
+            t1 = median_times(mods[:1], xb, repeats=1, warmup=1)[0]
+            reps = int(min(30, max(3, budget / max(t1 * len(mods), 1e-6))))
+            ts = median_times(mods, xb, reps, warmup=2)
+            rows += [dict(batch=b, model=k, ms=round(1e3 * t, 3), ratio=round(t / ts[0], 3), runs=reps) for k, t in zip(models, ts)]
+    finally:
+        for m, w in zip(mods, was): m.train(w)
+    load = os.getloadavg()[0] if hasattr(os, 'getloadavg') else float('nan')
+    return Report(rows, f"latency on {x.device.type}, {torch.get_num_threads()} threads, load {load:.1f}: median of interleaved runs")
 
 # %% ../nbs/00_core.ipynb #d940aa4e
 def _umask()->int:

@@ -18,7 +18,7 @@ import torch
 import torch.nn as nn
 import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
-from .core import (Report, count_cost, eval_outputs, flat_outputs, model_device, check_exact, relative_l2, measure_latency,
+from .core import (Report, count_cost, eval_outputs, flat_outputs, model_device, check_exact, relative_l2, measure_latency, latency_report,
                          reference_predictions, scores, sweep)
 from .graph import fold_bn, UnsupportedModelError
 from .hashing import hash_weights, hash_columns, ALPHA, check_alpha
@@ -31,8 +31,9 @@ from .reconstruction import synthetic_batch, synthetic_saliency, reconstruct as 
 # %% ../nbs/04_evaluation.ipynb #aac1f44e
 class REDResult:
     "What `red` returns: the compressed `model`, costs `before`/`after`, one record per stage (`stages`), `reports`, `seconds`, `exactness`"
-    def __init__(self, model, before, after, stages, settings, notes=()):
+    def __init__(self, model, before, after, stages, settings, notes=(), latency=None):
         self.model, self.before, self.after, self.stages, self.settings = model, before, after, stages, settings
+        self.latency = latency  # `latency_report` of input and output, or None
         self.notes = list(notes)
         self.reports = {s['stage']: s['report'] for s in stages if s.get('report') is not None}
         self.seconds = {s['stage']: s['seconds'] for s in stages}
@@ -47,7 +48,14 @@ class REDResult:
         kept = lambda a, b: f"-{1 - a/b:.1%}" if b else 'n/a'
         title = (f"red({', '.join(f'{k}={v}' for k, v in self.settings.items() if not k.startswith('_'))}): params {kept(self.after.params, self.before.params)}, "
                  f"MACs {kept(self.after.macs, self.before.macs)} (multiplications), {kept(self.after.flops, self.before.flops)} (multiplications + additions)")
-        return Report(rows, title=title + ''.join(f"\nnote: {n}" for n in self.notes))
+        return Report(rows, title=title + ''.join(f"\n{line}" for line in self.latency_lines()) + ''.join(f"\nnote: {n}" for n in self.notes))
+    def latency_lines(self)->list:
+        "One line per timed batch size: input and output milliseconds and their ratio"
+        if not self.latency: return []
+        by = {}
+        for r in self.latency: by.setdefault(r['batch'], {})[r['model']] = r['ms']
+        head = self.latency.title.split(':')[0]
+        return [f"{head}, batch {b}: {v['input']:.2f} ms -> {v['output']:.2f} ms ({v['output'] / v['input']:.2f}x the time)" for b, v in by.items()]
     def __repr__(self): return self.summary().table()
     def _repr_markdown_(self): return self.summary().table('md')
     def plot(self, ax=None):
@@ -101,7 +109,7 @@ def _separate(m, ctx):
     new = separate_convs(m, ctx.x, mode=ctx.separate, check=False, progress=ctx.progress)  # checked by `red` as a whole
     return new, take_report(new, 'separation_report')
 
-def red_stages(tau:float=0., scaled:bool=False, target_macs:float=None, reconstruct=False, separate='macs')->list:
+def red_stages(tau:float=0., scaled:bool=False, target_macs:float=None, reconstruct=False, separate='auto')->list:
     "RED's stages for these options: fold, hash, merge, [prune, [reconstruct]], [separate]"
     stages = [Stage('fold', _fold, exact=True), Stage('hash', _hash), Stage('merge', _merge, exact=tau == 0)]
     if target_macs is not None:
@@ -121,7 +129,7 @@ def check_options(alpha=ALPHA, tau=0., target_macs=None, reconstruct=False, sepa
         raise ValueError(f"target_macs is the fraction of MACs to keep, in (0, 1]; got {target_macs!r}")
     if reconstruct is not False and target_macs is None:
         raise ValueError("reconstruct refits the layers that the budget pruned: give target_macs too")
-    if separate not in ('macs', 'latency', None): raise ValueError(f"separate must be 'macs', 'latency' or None, not {separate!r}")
+    if separate not in ('auto', 'macs', 'latency', None): raise ValueError(f"separate must be 'auto', 'macs', 'latency' or None, not {separate!r}")
     if not (_real(tol) and tol > 0): raise ValueError(f"tol is the largest relative output difference an exact stage may show: a number > 0; got {tol!r}")
 
 def check_model(model:nn.Module, x:torch.Tensor):
@@ -154,7 +162,7 @@ def red(model:nn.Module, # A trained model (left untouched)
         example_input:torch.Tensor, # A batch of inputs, for tracing, costs and verification
         alpha:float=ALPHA, # Hashing bandwidth in units of each layer's weight std
         tau:float=0., # Merge neurons within this relative distance (0: identical only, exact)
-        separate:str='macs', # 'macs', 'latency', or None (no separation)
+        separate:str='auto', # 'auto' (split by MACs, kept only where the clock says the network is no slower), 'macs', 'latency', or None
         target_macs:float=None, # Keep at most this fraction of the multiplications (saliency pruning after the merge)
         reconstruct=False, # With `target_macs`: rank channels and refit on a BN-matched synthetic batch (True, or that batch)
         scaled:bool=False, # Also merge positive multiples through ReLU (Neuron Merging's condition; still exact at tau=0)
@@ -163,6 +171,7 @@ def red(model:nn.Module, # A trained model (left untouched)
         stages:list=None, # Your own list of `Stage`s instead of `red_stages(...)` of the options above
         verify:bool=True, # Enforce every exact stage's claim (`check_exact`); False skips the checks
         tol:float=1e-5, # Largest relative output difference an exact stage may show
+        latency=(1, 32), # Batch sizes at which input and output are timed (`latency_report`); None: not timed
         progress:bool=True, # Show a progress bar over the stages
        )->REDResult:
     "RED: fold BN, hash, merge identical (or close) neurons, [prune to `target_macs`, refit], separate; a report per stage"
@@ -208,7 +217,8 @@ def red(model:nn.Module, # A trained model (left untouched)
                      "refitted on a batch synthesised from the BatchNorm statistics)")
     if records and records[-1]['bytes'] > settings['_bytes']:
         notes.append(f"the compressed model's file is larger than the input's ({records[-1]['bytes']:,} vs {settings['_bytes']:,} bytes)")
-    res = REDResult(current, before, records[-1]['cost'] if records else before, records, settings, notes)
+    timed = latency_report({'input': model, 'output': current}, x, latency) if latency else None
+    res = REDResult(current, before, records[-1]['cost'] if records else before, records, settings, notes, timed)
     names = [r['stage'] for r in records]
     res.unseparated = ctx.models[names[names.index('separate') - 1]] if 'separate' in names[1:] else current  # the same function, faster on CPU
     res.distortion = relative_l2(y0, y)
@@ -220,7 +230,7 @@ def red_columns(model:nn.Module, # A trained model (left untouched)
                 alpha:float=0.05, # Bandwidth of the column densities, in units of the layer's weight std
                 zero_snap:bool=False, tau:float=0., # As in `red`
                 max_error:float=None, # Per-weight error bound of `hash_columns`
-                separate:str='macs', # 'macs', 'latency' or None
+                separate:str='auto', # 'auto', 'macs', 'latency' or None
                 verify:bool=True)->REDResult:
     "RED with per-input-channel hashing of the 1x1/linear layers (`hash_columns`) instead of per-layer hashing"
     def hash_stage(m, ctx):

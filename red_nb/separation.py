@@ -18,7 +18,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .core import Report, count_cost, layer_cost, max_output_diff, relative_diff, model_device, median_times, atomic_write
+from .core import Report, count_cost, layer_cost, max_output_diff, relative_diff, model_device, median_times, batch_of, atomic_write
 from .graph import replace_module
 
 # %% ../nbs/03_separation.ipynb #eb573395
@@ -372,7 +372,7 @@ def _layer_inputs(model, example_input, names):
 
 def separate_convs(model:nn.Module, # The (hashed, merged) model; not modified
                    example_input:torch.Tensor, # A batch of inputs (shapes, and the batch size timed in latency mode)
-                   mode:str='macs', # 'macs': fewer counted multiplications; 'latency': measured faster on this device
+                   mode:str='macs', # 'macs': fewer counted multiplications; 'latency': each layer measured faster; 'auto': 'macs', kept only if the whole network is measured no slower
                    min_gain:float=0.05, # Required relative saving (multiplications or time) to replace a layer
                    linear:bool=True, # Also split nn.Linear layers
                    gathers=None, # Gather implementations: default ('auto',) in macs mode, all of GATHERS in latency mode
@@ -382,8 +382,8 @@ def separate_convs(model:nn.Module, # The (hashed, merged) model; not modified
                    progress:bool=True):
     "A copy of `model` whose conv (and linear) layers are replaced by their split form where that lowers the cost"
     # long on purpose: the per-layer choice (macs or clock) and the whole-network check share the layer inputs and the report rows
-    if mode not in ('macs', 'latency'): raise ValueError(f"separate_convs: mode must be 'macs' or 'latency', got {mode!r}")
-    gathers = tuple(gathers or (('auto',) if mode == 'macs' else GATHERS))
+    if mode not in ('macs', 'latency', 'auto'): raise ValueError(f"separate_convs: mode must be 'macs', 'latency' or 'auto', got {mode!r}")
+    gathers = tuple(gathers or (('auto',) if mode != 'latency' else GATHERS))
     bad = [g for g in gathers if g not in GATHERS + ('auto',)]
     if bad: raise ValueError(f"separate_convs: unknown gather {bad[0]!r}; choose from {GATHERS}")
     new = copy.deepcopy(model).eval()
@@ -407,7 +407,7 @@ def separate_convs(model:nn.Module, # The (hashed, merged) model; not modified
                    c_out=split.out_channels if is_conv else split.out_features, k=dense.kernel_size[0] if is_conv else 1,
                    sum_nc=sum(split.config['counts']), dense_kernels=dense.weight.shape[0] * dense.weight.shape[1],
                    mults_before=cd.macs, mults_after=cs.macs, adds_after=cs.adds, bytes_before=module_bytes(dense), bytes_after=module_bytes(split))
-        if mode == 'macs':
+        if mode in ('macs', 'auto'):
             chosen = cs.macs < cd.macs and cs.macs <= (1 - min_gain) * cd.macs
             gather = split.gather
         else:
@@ -426,15 +426,17 @@ def separate_convs(model:nn.Module, # The (hashed, merged) model; not modified
             replace_module(new, name, split)
         rows.append(row)
     reverted = False
-    if mode == 'latency' and any(r['chosen'] for r in rows):
+    if mode in ('latency', 'auto') and any(r['chosen'] for r in rows):
+        batches = (1, len(x)) if mode == 'auto' else (len(x),)  # auto: the clock at batch 1 and at the example's batch size
         was_training = model.training
-        try: t_old, t_new = median_times([model.eval(), new], x, repeats)
+        try: ratios = {b: (lambda t: t[1] / t[0])(median_times([model.eval(), new], batch_of(x, b), repeats)) for b in batches}
         finally: model.train(was_training)
-        if t_new > t_old:  # the per-layer gains did not add up: keep the input network
+        if any(r > 1 for r in ratios.values()):  # the per-layer gains did not add up: keep the input network
             new, reverted = copy.deepcopy(model).eval(), True
             for r in rows: r['chosen'] = False
-        title = f"separate_convs (latency, batch {x.shape[0]}): whole network {t_new/t_old:.3f}x the input" + (' -> reverted' if reverted else '')
-    elif mode == 'latency': title = f"separate_convs (latency, batch {x.shape[0]}): no layer measured faster, model unchanged"
+        title = (f"separate_convs ({mode}): whole network " + ', '.join(f"{r:.3f}x the input at batch {b}" for b, r in ratios.items())
+                 + (' -> not separated' if reverted else ''))
+    elif mode in ('latency', 'auto'): title = f"separate_convs ({mode}): no layer to split, model unchanged"
     else: title = f"separate_convs ({mode}, min_gain={min_gain})"
     if check:
         d = max_output_diff(model, new, x)
