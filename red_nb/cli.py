@@ -19,6 +19,7 @@ from .core import cifar_resnet, cifar_weights_path, load_checkpoint, CheckpointE
 from .graph import UntraceableModelError
 from .hashing import ALPHA
 from .separation import save_model
+from .export import EXTENSIONS, FORMATS, ExportError, export_model, require
 from .evaluation import red, run_benchmark, summary_table
 
 # %% ../nbs/07_cli.ipynb #31305e6a
@@ -108,6 +109,7 @@ def _save_failure(e:Exception, tmp)->str:
 def write_atomically(model:nn.Module, # The model to save with `save_model`
                      out, # The output file: a new path or an existing regular file (replaced, with a notice)
                      protect=(), # Input files that must never be overwritten
+                     save=None, # Writes the model to a path as `save(model, path, **meta)` (default: `save_model`)
                      **meta)->Path:
     "Save `model` to `out` via a hidden temporary file and a rename; any failure is a one-line `CliError` and leaves no file"
     out = check_output(out, protect)
@@ -116,13 +118,13 @@ def write_atomically(model:nn.Module, # The model to save with `save_model`
     try:
         fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f'.{out.name}.', suffix='.tmp')
         os.close(fd)
-        save_model(model, tmp, **meta)
+        (save or save_model)(model, tmp, **meta)
         umask = os.umask(0); os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes private files; give the usual permissions
         check_output(out, protect)  # the path may have changed while the model was saved
         if out.exists(): print(f"overwriting existing file {out}", file=sys.stderr)
         os.replace(tmp, out)
-    except CliError: raise
+    except (CliError, ExactnessError, ExportError): raise  # already one line that says what went wrong
     except Exception as e: raise CliError(f"cannot write {out}: {_save_failure(e, tmp)}") from None
     finally:
         if tmp is not None:
@@ -164,18 +166,23 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
              target_macs:float=None, # Keep at most this fraction of the multiplications (data-free saliency pruning after the exact merge)
              reconstruct:bool=False, # With --target-macs: rank and refit on inputs synthesised from the BN statistics (minutes on a CPU)
              separate:str='macs', # Separation mode: macs, latency, or none
-             out:str=None, # Output file (default: <model>_red.pt in the current folder); an existing regular file there is overwritten, with a notice
+             format:str='state', # Output file type: state (red_nb's own, read by load_model), pt2 (torch.export) or onnx (ONNX Runtime); pt2 and onnx run without red_nb
+             out:str=None, # Output file (default: <model>_red.pt, .pt2 or .onnx in the current folder); an existing regular file there is overwritten, with a notice
              eval:bool=False, # Evaluate accuracy before and after on CIFAR-10 (CIFAR models only)
              device:str=None, # cpu, cuda, ... (default: cuda when available)
             ):
     "Compress a trained model with RED, print the stage table, and save the result"
     if separate not in ('macs', 'latency', 'none'): raise CliError(f"--separate must be macs, latency or none, not {separate!r}")
+    if format not in FORMATS: raise CliError(f"--format must be {', '.join(FORMATS)}, not {format!r}")
+    if format == 'onnx':
+        try: require('onnx'); require('onnxruntime')
+        except ImportError as e: raise CliError(str(e)) from None
     if reconstruct and target_macs is None: raise CliError("--reconstruct refits the layers that --target-macs pruned: give --target-macs too")
     dev = check_device(device)
     net, shape, is_cifar, inputs = load_cli_model(model, arch, weights)
     if eval and not is_cifar: raise CliError("--eval measures CIFAR-10 accuracy, for the CIFAR ResNets only")
     name = Path(model).stem if Path(model).suffix else model
-    out = check_output(out or f'{name}_red.pt', inputs)
+    out = check_output(out or f'{name}_red{EXTENSIONS[format]}', inputs)
     net = net.to(dev)
     x = torch.randn(8, *shape, generator=torch.Generator().manual_seed(0)).to(dev)
     res = red(net, x, alpha=alpha, tau=tau, target_macs=target_macs, separate=None if separate == 'none' else separate,
@@ -186,8 +193,11 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
             d = evaluate(net, ds)['acc']
             e = evaluate(res.model, ds, reference=net)
             print(f"{label:9s} accuracy {d:.2%} -> {e['acc']:.2%} ({100*(e['acc']-d):+.2f} pt), agreement {e['agreement']:.2%}")
-    write_atomically(res.model, out, inputs, source=model, arch=arch or name, settings=res.settings)
-    print(f"saved {out} (load with red_nb.separation.load_model(path, <original architecture>))")
+    save = None if format == 'state' else lambda m, path, **meta: export_model(m, x, path, format, **meta)  # checked in a fresh process
+    write_atomically(res.model, out, inputs, save, source=model, arch=arch or name, settings=res.settings)
+    how = dict(state='red_nb.separation.load_model(path, <original architecture>)', pt2='torch.export.load(path).module()',
+               onnx='onnxruntime.InferenceSession(path)')[format]
+    print(f"saved {out} (load with {how})")
     return res
 
 # %% ../nbs/07_cli.ipynb #9b7db0cb
@@ -205,7 +215,7 @@ def bench(depths:str='20,56', # Comma-separated CIFAR ResNet depths
 
 # %% ../nbs/07_cli.ipynb #e6583a54
 COMMANDS = dict(compress=compress, bench=bench)
-_USER_ERRORS = (CliError, CheckpointError, FileNotFoundError, UntraceableModelError, ExactnessError, ValueError, TypeError, OSError)
+_USER_ERRORS = (CliError, CheckpointError, FileNotFoundError, UntraceableModelError, ExactnessError, ExportError, ValueError, TypeError, OSError)
 
 def _raise_interrupt(signum, frame): raise KeyboardInterrupt
 

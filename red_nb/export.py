@@ -8,7 +8,7 @@ Docs: https://red-nb.github.io/red_nb/export.html.md"""
 __all__ = ['FORMATS', 'EXTENSIONS', 'EXPORTABLE', 'ExportError', 'require', 'regather', 'exportable', 'format_of', 'run_exported',
            'check_export', 'Exported', 'export_model', 'ort_session', 'ort_latency']
 
-# %% ../nbs/03a_export.ipynb #11bf2599
+# %% ../nbs/03a_export.ipynb #eb637a8d
 import copy, importlib, json, os, statistics, subprocess, sys, tempfile, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +18,7 @@ from .core import ExactnessError, relative_diff, eval_outputs, error_line
 from .graph import replace_module
 from .separation import GATHERS, SplitConv, SplitLinear, save_model, load_model
 
-# %% ../nbs/03a_export.ipynb #00eeba9f
+# %% ../nbs/03a_export.ipynb #796c9d42
 FORMATS = ('pt2', 'onnx', 'state')
 EXTENSIONS = dict(pt2='.pt2', onnx='.onnx', state='.pt') # The usual file extension of each format
 
@@ -31,7 +31,7 @@ def require(module:str, # 'onnx' or 'onnxruntime'
     try: return importlib.import_module(module)
     except ImportError: raise ImportError(f"{module} is not installed: install the export extra, pip install 'red_nb[export]'") from None
 
-# %% ../nbs/03a_export.ipynb #2e9e02be
+# %% ../nbs/03a_export.ipynb #70fb6088
 EXPORTABLE = dict(pt2=('matmul', 'conv', 'index'), onnx=('matmul', 'conv', 'index'), state=GATHERS) # Gathers each format keeps
 
 def regather(m:nn.Module, # A `SplitConv` or `SplitLinear`
@@ -60,7 +60,7 @@ def exportable(model:nn.Module, # Left untouched
             changes.append((name, m.gather, to))
     return new, changes
 
-# %% ../nbs/03a_export.ipynb #a5e135e0
+# %% ../nbs/03a_export.ipynb #5470eb3f
 _RUNNER = r"""
 import sys, torch
 class _NoRedNb:  # the file must not need red_nb: importing it fails
@@ -122,7 +122,7 @@ def check_export(path, # The exported file
     if not d <= tol: raise ExactnessError(f"{path}: the exported {format} model differs from the model by {d:.2e} (relative) > {tol:g}")
     return d
 
-# %% ../nbs/03a_export.ipynb #6170d906
+# %% ../nbs/03a_export.ipynb #edffc08a
 @dataclass
 class Exported:
     "What `export_model` wrote"
@@ -193,7 +193,7 @@ def export_model(model:nn.Module, # The (compressed) model; left untouched
         raise
     return Exported(path, format, diff, converted, path.stat().st_size)
 
-# %% ../nbs/03a_export.ipynb #34b06f3e
+# %% ../nbs/03a_export.ipynb #5b14c8cd
 def ort_session(path, # An .onnx file
                 threads:int=1, # Intra-op threads (inter-op: 1)
                ):
