@@ -9,7 +9,7 @@ __all__ = ['FORMATS', 'EXTENSIONS', 'EXPORTABLE', 'ExportError', 'require', 'reg
            'check_export', 'Exported', 'export_model', 'ort_session', 'ort_latency']
 
 # %% ../nbs/03a_export.ipynb #eb637a8d
-import copy, importlib, json, os, statistics, subprocess, sys, tempfile, time, warnings
+import copy, importlib, io, json, os, statistics, subprocess, sys, tempfile, time, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch
@@ -139,11 +139,13 @@ def _trace_batch(x, dynamic):
 def _write_pt2(model, x, f, dynamic, meta):
     shapes = ({0: torch.export.Dim('batch', min=1)},) if dynamic else None
     ep = torch.export.export(model, (_trace_batch(x, dynamic),), dynamic_shapes=shapes)
-    torch.export.save(ep, f, extra_files={'red_nb.json': json.dumps(meta, default=str)})
+    with warnings.catch_warnings():
+        warnings.filterwarnings('ignore', 'No complete tensor found')  # a notice about tensors sharing storage; all are on the CPU
+        torch.export.save(ep, f, extra_files={'red_nb.json': json.dumps(meta, default=str)})
 
 def _write_onnx(model, x, f, dynamic, meta, opset=None):
     onnx = require('onnx')
-    buf = __import__('io').BytesIO()
+    buf = io.BytesIO()
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')  # tracer and deprecation notices
         torch.onnx.export(model, (_trace_batch(x, dynamic),), buf, dynamo=False, input_names=['input'], output_names=['output'],
