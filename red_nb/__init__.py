@@ -14,6 +14,7 @@ from .baselines import l1_prune, neuron_merging
 from .separation import SplitConv, SplitLinear, separate_convs, nc_stats, save_model, load_model
 from .evaluation import (Stage, red_stages, REDResult, red, red_columns,
                          compare_methods, summary_table, plot_pareto, run_benchmark)
+from .export import export_model, check_export
 from .training import fine_tune
 from .energy import energy_prune
 from .resrep import add_compactors, resrep_train, resrep_convert
@@ -34,6 +35,8 @@ __all__ = [
     # the pipeline and the comparison
     'Stage', 'red_stages', 'REDResult', 'red', 'red_columns',
     'compare_methods', 'summary_table', 'plot_pareto', 'run_benchmark',
+    # deployable files that run without red_nb (pt2, onnx)
+    'export_model', 'check_export',
     # the reference methods
     'l1_prune', 'neuron_merging', 'fine_tune', 'energy_prune', 'add_compactors', 'resrep_train', 'resrep_convert',
 ]

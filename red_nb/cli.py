@@ -19,6 +19,7 @@ from .core import atomic_write, cifar_resnet, cifar_weights_path, load_checkpoin
 from .graph import UntraceableModelError
 from .hashing import ALPHA
 from .separation import write_model
+from .export import EXTENSIONS, FORMATS, ExportError, export_model, require
 from .evaluation import red, run_benchmark, summary_table
 
 # %% ../nbs/07_cli.ipynb #31305e6a
@@ -108,18 +109,20 @@ def _save_failure(e:Exception, tmp)->str:
 def write_atomically(model:nn.Module, # The model to save, in `save_model`'s format
                      out, # The output file: a new path or an existing regular file (replaced, with a notice)
                      protect=(), # Input files that must never be overwritten
+                     save=None, # Writes the model to a path as `save(model, path, **meta)` (default: `write_model`, red_nb's format)
                      **meta)->Path:
     "Save `model` to `out` with `atomic_write`, checking the path before and after; any failure is a one-line `CliError` and leaves no file"
     out = check_output(out, protect)
     remove_stale_temps(out)
     def write(tmp):
-        try: write_model(model, tmp, **meta)
+        try: (save or write_model)(model, tmp, **meta)
+        except (ExactnessError, ExportError): raise  # already one line that says what went wrong
         except Exception as e: raise CliError(f"cannot write {out}: {_save_failure(e, tmp)}") from None  # while `tmp` still holds what was written
     def ready(tmp):
         check_output(out, protect)  # the path may have changed while the model was saved
         if out.exists(): print(f"overwriting existing file {out}", file=sys.stderr)
     try: return atomic_write(out, write, ready)
-    except CliError: raise
+    except (CliError, ExactnessError, ExportError): raise
     except Exception as e: raise CliError(f"cannot write {out}: {_save_failure(e, None)}") from None
 
 # %% ../nbs/07_cli.ipynb #f32149b2
@@ -157,18 +160,23 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
              target_macs:float=None, # Keep at most this fraction of the multiplications (data-free saliency pruning after the exact merge)
              reconstruct:bool=False, # With --target-macs: rank and refit on inputs synthesised from the BN statistics (minutes on a CPU)
              separate:str='auto', # Separation mode: auto (split where the whole network is measured no slower), macs, latency, or none
-             out:str=None, # Output file (default: <model>_red.pt in the current folder); an existing regular file there is overwritten, with a notice
+             format:str='state', # Output file type: state (red_nb's own, read by load_model), pt2 (torch.export) or onnx (ONNX Runtime); pt2 and onnx run without red_nb
+             out:str=None, # Output file (default: <model>_red.pt, .pt2 or .onnx in the current folder); an existing regular file there is overwritten, with a notice
              eval:bool=False, # Evaluate accuracy before and after on CIFAR-10 (CIFAR models only)
              device:str=None, # cpu, cuda, ... (default: cuda when available)
             ):
     "Compress a trained model with RED, print the stage table, and save the result"
     if separate not in ('auto', 'macs', 'latency', 'none'): raise CliError(f"--separate must be auto, macs, latency or none, not {separate!r}")
+    if format not in FORMATS: raise CliError(f"--format must be {', '.join(FORMATS)}, not {format!r}")
+    if format == 'onnx':
+        try: require('onnx'); require('onnxruntime')
+        except ImportError as e: raise CliError(str(e)) from None
     if reconstruct and target_macs is None: raise CliError("--reconstruct refits the layers that --target-macs pruned: give --target-macs too")
     dev = check_device(device)
     net, shape, is_cifar, inputs = load_cli_model(model, arch, weights)
     if eval and not is_cifar: raise CliError("--eval measures CIFAR-10 accuracy, for the CIFAR ResNets only")
     name = Path(model).stem if Path(model).suffix else model
-    out = check_output(out or f'{name}_red.pt', inputs)
+    out = check_output(out or f'{name}_red{EXTENSIONS[format]}', inputs)
     net = net.to(dev)
     x = torch.randn(8, *shape, generator=torch.Generator().manual_seed(0)).to(dev)
     res = red(net, x, alpha=alpha, tau=tau, target_macs=target_macs, separate=None if separate == 'none' else separate,
@@ -179,8 +187,11 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
             d = evaluate(net, ds)['acc']
             e = evaluate(res.model, ds, reference=net)
             print(f"{label:9s} accuracy {d:.2%} -> {e['acc']:.2%} ({100*(e['acc']-d):+.2f} pt), agreement {e['agreement']:.2%}")
-    write_atomically(res.model, out, inputs, source=model, arch=arch or name, settings=res.settings)
-    print(f"saved {out} (load with red_nb.separation.load_model(path, <original architecture>))")
+    save = None if format == 'state' else lambda m, path, **meta: export_model(m, x, path, format, **meta)  # checked in a fresh process
+    write_atomically(res.model, out, inputs, save, source=model, arch=arch or name, settings=res.settings)
+    how = dict(state='red_nb.separation.load_model(path, <original architecture>)', pt2='torch.export.load(path).module()',
+               onnx='onnxruntime.InferenceSession(path)')[format]
+    print(f"saved {out} (load with {how})")
     return res
 
 # %% ../nbs/07_cli.ipynb #9b7db0cb
@@ -198,7 +209,7 @@ def bench(depths:str='20,56', # Comma-separated CIFAR ResNet depths
 
 # %% ../nbs/07_cli.ipynb #e6583a54
 COMMANDS = dict(compress=compress, bench=bench)
-_USER_ERRORS = (CliError, CheckpointError, FileNotFoundError, UntraceableModelError, ExactnessError, ValueError, TypeError, OSError)
+_USER_ERRORS = (CliError, CheckpointError, FileNotFoundError, UntraceableModelError, ExactnessError, ExportError, ValueError, TypeError, OSError)
 
 def _raise_interrupt(signum, frame): raise KeyboardInterrupt
 
