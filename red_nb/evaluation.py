@@ -275,7 +275,7 @@ def tp_global_l1(model:nn.Module, x:torch.Tensor, keep_macs:float, steps:int=400
     except ImportError: raise ImportError("Torch-Pruning is an optional peer baseline: pip install 'red_nb[bench]'") from None
     m = copy.deepcopy(model).eval()
     if ignored is None:  # prune the channels our analysis can change; TP does not know ops such as option-A's channel pad
-        free = {n for g in channel_groups(m, x).mergeable() for n in g.producers}
+        free = {n for g in channel_groups(m, x).mergeable() if not g.mapped for n in g.producers}  # nor channel maps (option-A streams)
         ignored = [mod for n, mod in m.named_modules() if isinstance(mod, (nn.Conv2d, nn.Linear)) and n not in free]
     pruner = tp.pruner.MagnitudePruner(m, x, importance=tp.importance.GroupMagnitudeImportance(p=1), global_pruning=True,
                                        pruning_ratio=1.0, iterative_steps=steps, ignored_layers=list(ignored))
