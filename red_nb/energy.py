@@ -82,7 +82,7 @@ def nuclear_norm_importance(model:nn.Module, # The trained model (left untouched
     device = torch.device(device) if device is not None else model_device(model)
     data = _subset(dataset, n_images, seed)
     if groups is None: groups = channel_groups(model, _example(data).to(device))
-    if layers is None: layers = [p for g in groups.mergeable() for p in g.producers]
+    if layers is None: layers = [p for g in groups.mergeable() if g.blocks == 1 and not g.mapped for p in g.producers]
     points = _observation_points(model, groups, list(layers), point)
     n = len(data)
     sums = {k: None for k in points}
@@ -177,7 +177,7 @@ def energy_prune(model:nn.Module, # The trained model (left untouched)
     device = torch.device(device) if device is not None else model_device(model)
     x = (example_input if example_input is not None else _example(dataset)).to(device)
     all_groups = channel_groups(model, x)
-    groups = [g for g in all_groups.mergeable() if g.blocks == 1]  # grouped-conv blocks: widths must stay equal, which this policy does not keep
+    groups = [g for g in all_groups.mergeable() if g.blocks == 1 and not g.mapped]  # grouped-conv blocks: widths must stay equal, which this policy does not keep; channel maps: layers see different channels
     if scores is None:
         scores = nuclear_norm_importance(model, dataset, n_images=n_images, layers=[p for g in groups for p in g.producers], stacked=stacked,
                                          point=point, batch_size=batch_size, device=device, progress=progress, seed=seed, groups=all_groups)

@@ -274,7 +274,7 @@ def output_layers(model:nn.Module, x:torch.Tensor)->list:
 
 def _outside_red(model, x)->list:
     "Every conv and linear layer whose output channels red_nb's analysis cannot change"
-    free = {n for g in channel_groups(model, x).mergeable() for n in g.producers}
+    free = {n for g in channel_groups(model, x).mergeable() if not g.mapped for n in g.producers}  # nor channel maps (option-A streams)
     return [m for n, m in model.named_modules() if isinstance(m, (nn.Conv2d, nn.Linear)) and n not in free]
 
 def tp_global_l1(model:nn.Module, # The dense model (left untouched)

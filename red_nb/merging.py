@@ -6,8 +6,9 @@ Docs: https://red-nb.github.io/red_nb/merging.html.md"""
 
 # %% auto #0
 __all__ = ['SCALED_TOL', 'neuron_vectors', 'exact_duplicates', 'similar_neurons', 'relu_mean', 'normal_quadrature',
-           'gaussian_mean', 'channel_stats', 'expected_inputs', 'attach_reports', 'expected_after_merge', 'group_row',
-           'block_assign', 'selected_groups', 'merge_neurons', 'merge_to_count', 'outgoing_weights', 'red_neurons']
+           'gaussian_mean', 'channel_stats', 'recipe_moments', 'expected_inputs', 'attach_reports',
+           'expected_after_merge', 'group_row', 'block_assign', 'selected_groups', 'merge_neurons', 'merge_to_count',
+           'outgoing_weights', 'red_neurons']
 
 # %% ../nbs/02_merging.ipynb #3f0a69b4
 import copy, math
@@ -15,7 +16,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .core import Report, count_cost
-from .channels import channel_groups, apply_plans, Plan, ChannelGroup, dense_weight
+from .channels import channel_groups, apply_plans, Plan, ChannelGroup, dense_weight, recipe_leaf
 from .hashing import hash_weights, ALPHA
 
 # %% ../nbs/02_merging.ipynb #4da8f84e
@@ -25,19 +26,31 @@ def _bn_affine(bn):
     c = (bn.bias if bn.affine else 0.) - a * bn.running_mean
     return a, c
 
+def _placed(group, key, t):
+    "Rows `t` of a layer's channels placed at their group channels: zeros where the layer does not see a channel (it adds nothing to it)"
+    if key not in group.index: return t
+    out = t.new_zeros(group.size, *t.shape[1:])
+    out[torch.as_tensor(group.index[key], device=t.device)] = t
+    return out
+
 def _parts(model, group):
     "The neuron vectors of `group` in pieces: (scaling parts, kernel parts), lists of (channels x d) tensors"
     C, P, K = group.size, [], []
     for name in group.producers:
         m = model.get_submodule(name)
-        P.append(m.weight.detach().reshape(C, -1))
-        P.append(m.bias.detach()[:, None] if m.bias is not None else m.weight.new_zeros(C, 1))
+        n = len(group.channels(name))
+        P.append(_placed(group, name, m.weight.detach().reshape(n, -1)))
+        P.append(_placed(group, name, m.bias.detach()[:, None] if m.bias is not None else m.weight.new_zeros(n, 1)))
     for name, o in group.members:
-        m = model.get_submodule(name)
-        if isinstance(m, nn.modules.batchnorm._BatchNorm): a, c = _bn_affine(m); a, c = a[o:o+C, None], c[o:o+C, None]
-        else: a, c = m.weight.detach()[o:o+C].reshape(C, -1), (m.bias.detach()[o:o+C, None] if m.bias is not None else None)
-        K.append(a.detach())
-        if c is not None: P.append(c.detach())
+        m, n = model.get_submodule(name), len(group.channels((name, o)))
+        if isinstance(m, nn.modules.batchnorm._BatchNorm): a, c = _bn_affine(m); a, c = a[o:o+n, None], c[o:o+n, None]
+        else: a, c = m.weight.detach()[o:o+n].reshape(n, -1), (m.bias.detach()[o:o+n, None] if m.bias is not None else None)
+        K.append(_placed(group, (name, o), a.detach()))
+        if c is not None: P.append(_placed(group, (name, o), c.detach()))
+    if group.mapped:  # which layers see each channel: a merge only between channels seen by the same layers
+        seen = [group.channels(k) for k in (*group.producers, *group.members, *group.consumers)]
+        ref = P[0] if P else K[0]
+        K.append(torch.stack([torch.zeros(C, dtype=ref.dtype, device=ref.device).index_fill_(0, torch.as_tensor(s, device=ref.device), 1.) for s in seen], 1))
     return P, K
 
 @torch.no_grad()
@@ -145,16 +158,54 @@ def channel_stats(layer:nn.Module)->tuple:
     m, s = getattr(layer, 'preact_mean', None), getattr(layer, 'preact_std', None)
     return (m, s) if m is not None and s is not None else None
 
+def _moments(mu, var, steps):
+    "Mean and variance (float64) of f(z) for z ~ N(mu, var), f the composition of `steps`"
+    if not steps: return mu.double(), var.double()
+    z = mu.double()[:, None] + var.double().clamp_min(0).sqrt()[:, None] * _T.to(mu.device)[None]
+    for _, fn in steps: z = fn(z)
+    W = _W.to(mu.device)
+    m = (z * W).sum(1)
+    return m, ((z - m[:, None])**2 * W).sum(1)
+
+def recipe_moments(model:nn.Module, recipe, n:int, memo:dict=None)->tuple:
+    "Mean and variance (float64) of the `n` channels a recipe describes (see `channel_groups`), or None if a statistic is unknown"
+    memo = {} if memo is None else memo
+    key = (id(recipe), n)
+    if key in memo: return memo[key][1]
+    src, where, steps = recipe
+    width = where + n if isinstance(where, int) else max(where, default=-1) + 1
+    if isinstance(src, str):
+        st = channel_stats(model.get_submodule(src))
+        mv = None if st is None else (st[0].double(), st[1].double()**2)
+    else:  # a sum: independent summands (an approximation), means and variances add
+        terms = [recipe_moments(model, r, width, memo) for r in src]
+        mv = None if any(t is None for t in terms) else (sum(t[0] for t in terms), sum(t[1] for t in terms))
+    if mv is not None:
+        if isinstance(where, int): mv = (mv[0][where:where + n], mv[1][where:where + n])
+        else:
+            idx = torch.as_tensor(where, device=mv[0].device)
+            mv = tuple(torch.where(idx >= 0, t[idx.clamp_min(0)], torch.zeros((), dtype=t.dtype, device=t.device)) for t in mv)
+        mv = _moments(*mv, steps)
+    memo[key] = (recipe, mv)  # the recipe is kept alive with its result: its id stays its own
+    return mv
+
 @torch.no_grad()
-def expected_inputs(model:nn.Module, group:ChannelGroup)->list:
-    "For each consumer use of `group`: the expected value of each channel it reads (a tensor), or None if unknown"
+def expected_inputs(model:nn.Module, group:ChannelGroup,
+                    sums:bool=False, # Also for channels read after an addition (statistics of the summands; an approximation)
+                   )->list:
+    "For each consumer use of `group`: the expected value of each group channel it reads (a tensor over the group), or None if unknown"
     out = []
     for u in group.consumers:
-        st = channel_stats(model.get_submodule(u.recipe[0])) if u.recipe is not None else None
-        if st is None: out.append(None); continue
-        base = u.recipe[1]
-        mu, sd = st[0][base:base + group.size], st[1][base:base + group.size]
-        out.append(gaussian_mean(mu.float(), sd.float(), u.recipe[2]))
+        r, n = u.recipe, len(group.channels(u))
+        if r is None or not (sums or recipe_leaf(r)): out.append(None); continue
+        if recipe_leaf(r):
+            st = channel_stats(model.get_submodule(r[0]))
+            e = None if st is None else gaussian_mean(st[0][r[1]:r[1] + n].float(), st[1][r[1]:r[1] + n].float(), r[2])
+        else:
+            mv = recipe_moments(model, r, n)
+            e = None if mv is None else mv[0].float()
+        if e is not None and u.index is not None: e = e.new_zeros(group.size).index_copy_(0, torch.as_tensor(u.index, device=e.device), e)
+        out.append(e)
     return out
 
 # %% ../nbs/02_merging.ipynb #87f288bb
@@ -217,9 +268,10 @@ def block_assign(g:ChannelGroup, # The group; its `blocks` (grouped convolutions
 
 def selected_groups(groups, select=None,
                     blocks:bool=False, # Include groups split into blocks by grouped convolutions (for policies that keep their widths equal)
+                    maps:bool=False, # Include groups joined by channel maps (option-A shortcuts), for policies that read `ChannelGroup.channels`
                    )->list:
     "The mergeable groups of `groups` for which `select(g)` is true (all of them if `select` is None)"
-    return [g for g in groups.mergeable() if (blocks or g.blocks == 1) and (select is None or select(g))]
+    return [g for g in groups.mergeable() if (blocks or g.blocks == 1) and (maps or not g.mapped) and (select is None or select(g))]
 
 def merge_neurons(model:nn.Module, # A (BN-folded, hashed) model; left untouched
                   example_input:torch.Tensor, # One batch of inputs, for tracing and costs
@@ -318,7 +370,7 @@ def red_neurons(model:nn.Module, # A trained model (left untouched)
     hashed = hashed if hashed is not None else hash_weights(model, alpha)
     groups = channel_groups(hashed, example_input)
     plans, rows = [], []
-    for g in groups.mergeable():
+    for g in selected_groups(groups, blocks=True):
         k = int(round(g.block_size * channels_removed))  # per block (grouped convolutions: every block loses as many)
         if k == 0: continue
         P, K = neuron_vectors(hashed, g)

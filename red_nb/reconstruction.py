@@ -175,9 +175,9 @@ def reconstruct(pruned:nn.Module, # A model with some layers' input channels rem
 def synthetic_saliency(model:nn.Module, # A BN-folded model
                        example_input:torch.Tensor, # Example input (tracing, costs)
                        x:torch.Tensor, # The synthetic batch
-                       groups=None, select=None)->dict:
+                       groups=None, select=None, streams:bool=False)->dict:
     "`channel_saliency` with every channel's removal damage measured on the synthetic batch `x` instead of the Gaussian proxy"
-    sal = channel_saliency(model, example_input, groups, select)
+    sal = channel_saliency(model, example_input, groups, select, streams)
     uses = {}
     for gid, (g, s, m) in sal.items():
         if all(isinstance(model.get_submodule(u.layer), (nn.Conv2d, nn.Linear)) and getattr(model.get_submodule(u.layer), 'groups', 1) == 1 for u in g.consumers):
@@ -191,7 +191,7 @@ def synthetic_saliency(model:nn.Module, # A BN-folded model
         model.eval()(x.to(model_device(model)))
     finally:
         for h in hooks: h.remove()
-    new = {gid: torch.zeros(g.size, dtype=torch.float64) for gid, (g, _, _) in sal.items() if any(gid == k for v in uses.values() for k, _ in v)}
+    new = {gid: torch.zeros(g.size, dtype=torch.float64) for gid, (g, _, _) in sal.items() if any(gid == k for v in uses.values() for k, _ in v)}  # over group channels
     for name, lst in uses.items():
         m = model.get_submodule(name)
         a, y = inputs[name]
@@ -199,8 +199,8 @@ def synthetic_saliency(model:nn.Module, # A BN-folded model
         var_out = y.double().var(dim=dims, unbiased=False).clamp_min(1e-12)
         for gid, u in lst:
             g = sal[gid][0]
-            for j in range(g.size):
-                cols = slice(u.offset + j * u.expand, u.offset + (j + 1) * u.expand)
+            for c, j in enumerate(g.channels(u)):  # c: the channel as this consumer reads it, j: in the group
+                cols = slice(u.offset + c * u.expand, u.offset + (c + 1) * u.expand)
                 aj = a[:, cols] - a[:, cols].mean(dim=dims, keepdim=True)
                 e = F.conv2d(aj, m.weight[:, cols], None, m.stride, m.padding, m.dilation) if isinstance(m, nn.Conv2d) else F.linear(aj, m.weight[:, cols])
                 new[gid][j] += (e.double().pow(2).mean(dim=dims) / var_out).mean()

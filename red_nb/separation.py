@@ -461,17 +461,19 @@ def nc_stats(model:nn.Module, linear:bool=True)->Report:
 
 # %% ../nbs/03_separation.ipynb #382960cc
 import os
-from .core import CheckpointError, check_zip, error_line, nonfinite_keys, state_dict_mismatch
+from .core import CheckpointError, check_zip, error_line, nonfinite_keys, state_dict_mismatch, PadShortcut
+from .channels import ChannelMap
 
 FORMAT = 'red_nb.compressed/2' # /2: split layers store kernel numbers per input channel, in the smallest integer type
 _BUILDERS = {'Conv2d': nn.Conv2d, 'Linear': nn.Linear, 'BatchNorm1d': nn.BatchNorm1d, 'BatchNorm2d': nn.BatchNorm2d,
-             'Identity': nn.Identity, 'SplitConv': SplitConv, 'SplitLinear': SplitLinear}
+             'Identity': nn.Identity, 'SplitConv': SplitConv, 'SplitLinear': SplitLinear, 'ChannelMap': ChannelMap}
 _ARGS = {'Conv2d': ('in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'dilation', 'groups', 'bias', 'padding_mode'),
          'Linear': ('in_features', 'out_features', 'bias'),
          'BatchNorm1d': ('num_features', 'eps', 'momentum', 'affine', 'track_running_stats'),
          'Identity': (),
          'SplitConv': ('in_channels', 'out_channels', 'kernel_size', 'counts', 'stride', 'padding', 'dilation', 'groups', 'bias', 'padding_mode', 'gather'),
-         'SplitLinear': ('in_features', 'out_features', 'counts', 'bias', 'gather')}
+         'SplitLinear': ('in_features', 'out_features', 'counts', 'bias', 'gather'),
+         'ChannelMap': ('index', 'out_channels', 'stride')}
 _ARGS['BatchNorm2d'] = _ARGS['BatchNorm1d']
 
 def _jsonable(v): return list(v) if isinstance(v, tuple) else v
@@ -481,6 +483,7 @@ def module_args(m:nn.Module)->dict:
     name = type(m).__name__
     if type(m) is not _BUILDERS.get(name): return None
     if isinstance(m, (SplitConv, SplitLinear)): return copy.deepcopy(m.config)
+    if isinstance(m, ChannelMap): return dict(index=list(m.index_list), out_channels=m.out_channels, stride=m.stride)
     if isinstance(m, nn.Conv2d):
         return dict(in_channels=m.in_channels, out_channels=m.out_channels, kernel_size=_jsonable(m.kernel_size), stride=_jsonable(m.stride),
                     padding=_jsonable(m.padding), dilation=_jsonable(m.dilation), groups=m.groups, bias=m.bias is not None, padding_mode=m.padding_mode)
@@ -558,6 +561,7 @@ def _allowed(base:nn.Module)->tuple:
     if isinstance(base, (nn.Linear, SplitLinear)): return ('Linear', 'SplitLinear')
     if isinstance(base, nn.modules.batchnorm._BatchNorm): return (type(base).__name__, 'Identity')  # Identity: folded away
     if isinstance(base, nn.Identity): return ('Identity',)
+    if isinstance(base, (PadShortcut, ChannelMap)): return ('ChannelMap',)  # an option-A shortcut after channel surgery
     return ()
 
 def _meta_entry(entry, base_model:nn.Module)->nn.Module:
