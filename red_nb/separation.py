@@ -429,7 +429,12 @@ def separate_convs(model:nn.Module, # The (hashed, merged) model; not modified
     if mode in ('latency', 'auto') and any(r['chosen'] for r in rows):
         batches = (1, len(x)) if mode == 'auto' else (len(x),)  # auto: the clock at batch 1 and at the example's batch size
         was_training = model.training
-        try: ratios = {b: (lambda t: t[1] / t[0])(median_times([model.eval(), new], batch_of(x, b), repeats)) for b in batches}
+        def ratio(b):  # about 2 s of timed runs per batch size (at least 3 rounds, at most `repeats`)
+            xb = batch_of(x, b)
+            t1 = median_times([model], xb, repeats=1, warmup=1)[0]
+            t = median_times([model.eval(), new], xb, int(min(repeats, max(3, 1.0 / max(t1, 1e-6)))))
+            return t[1] / t[0]
+        try: ratios = {b: ratio(b) for b in batches}
         finally: model.train(was_training)
         if any(r > 1 for r in ratios.values()):  # the per-layer gains did not add up: keep the input network
             new, reverted = copy.deepcopy(model).eval(), True
