@@ -5,7 +5,7 @@ For every variant and seed: the time to synthesise the BN-matched batch (one thr
 model on a prefix of the JPEG-rebuilt test set. One row per variant: mean and spread (max - min) over the seeds.
 Duration: about 1 min per (variant, seed) for the fast variants, 4-8 min for the earlier 64x150 recipe.
 
-    nice python bench/synthesis_speed.py [--variants new,old20,...] [--seeds 0,1,2] [--n-test 2000] [--merge FILE] [--out FILE]
+    nice python bench/synthesis_speed.py [--variants 'NAME;NAME;...'] [--seeds 0,1,2] [--n-test 2000] [--merge FILE] [--out FILE]
 
 `--merge FILE` puts the rows of an earlier result first (e.g. the slow recipe run as a separate process).
 Writes bench/results/synthesis_speed.json (`red_nb.evaluation.write_result`)."""
@@ -20,17 +20,16 @@ VARIANTS = {  # name: synthetic_batch options (n=64 inputs returned by every var
     'old recipe, 20 steps': dict(steps=20, init='noise', copies=1),
     'smooth start, 20 steps': dict(steps=20, init='smooth', copies=1),
     'coarse 16x16, 70 steps': dict(steps=70, init='smooth', copies=1, coarse=16),
-    'smooth, 16 inputs x4 copies, 80 steps': dict(steps=80, init='smooth', copies=4),
-    'smooth, 16x4, 80 steps, ce+tv': dict(steps=80, init='smooth', copies=4, ce=1.0, tv=1.0),
+    'default: smooth, 16 inputs x4 copies, 80 steps': dict(),
+    'default + ce=1, tv=1': dict(ce=1.0, tv=1.0),
     'smooth, 8 inputs x8 copies, 160 steps': dict(steps=160, init='smooth', copies=8),
-    'default': dict(),
 }
 
 def spread(v): return max(v) - min(v)
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    p.add_argument('--variants', default=','.join(VARIANTS), help=f'comma-separated names out of: {", ".join(VARIANTS)}')
+    p.add_argument('--variants', default=';'.join(VARIANTS), help=f'semicolon-separated names out of: {"; ".join(VARIANTS)}')
     p.add_argument('--seeds', default='0,1,2', help='synthesis seeds')
     p.add_argument('--n-test', type=int, default=2000, help='test images (a prefix of the test set)')
     p.add_argument('--target', type=float, default=0.74, help='target_macs')
@@ -43,7 +42,7 @@ def main():
     from red_nb.evaluation import red, environment, write_result, read_result
     from red_nb.reconstruction import synthetic_batch, bn_matching_loss
     env = environment()
-    names = [v.strip() for v in a.variants.split(',')]
+    names = [v.strip() for v in a.variants.split(';')]
     unknown = [v for v in names if v not in VARIANTS]
     if unknown: p.error(f"unknown variants {unknown}")
     seeds = [int(s) for s in a.seeds.split(',')]

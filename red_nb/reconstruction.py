@@ -146,13 +146,13 @@ def _synthesise(model, n, steps, lr, seed, shape, init, coarse, coarse_frac, ce,
 
 def synthetic_batch(model:nn.Module, # The dense model, *unfolded* (its BatchNorms hold the statistics); left untouched
                     n:int=64, # Number of synthetic inputs returned
-                    steps:int=200, # Adam steps in all (both phases with `coarse`)
+                    steps:int=80, # Adam steps in all (both phases with `coarse`)
                     lr:float=0.2, # Adam learning rate (cosine schedule to 0; restarted at full size with `coarse`)
                     seed:int=0, # Seed of the initial noise and of the jitter
                     shape:tuple=(3, 32, 32), # Shape of one input
                     device=None, # Default: the model's device
-                    init:str='noise', # The start: 'noise' (standard normal) or 'smooth' (`smooth_noise`: mostly low spatial frequencies)
-                    copies:int=1, # Optimise `n // copies` inputs and return each with mirrored and shifted copies (`expand_batch`)
+                    init:str='smooth', # The start: 'noise' (standard normal) or 'smooth' (`smooth_noise`: mostly low spatial frequencies)
+                    copies:int=4, # Optimise `n // copies` inputs and return each with mirrored and shifted copies (`expand_batch`)
                     coarse:int=None, # Optimise first at this height (the width in proportion), then upsample and finish at full size
                     coarse_frac:float=0.9, # With `coarse`: the fraction of `steps` done at the coarse size
                     ce:float=0., # Weight of the cross-entropy of the logits to the labels `arange % classes` (DeepInversion)
