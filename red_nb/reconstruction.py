@@ -116,10 +116,10 @@ def _optimise(x, steps, lr, loss_fn, bar):
 def _synthesise(model, n, steps, lr, seed, shape, init, coarse, coarse_frac, ce, tv, layers, jitter, copies, device, progress):
     "The optimisation behind `synthetic_batch` (same arguments, no cache)"
     if init not in ('noise', 'smooth'): raise ValueError(f"synthetic_batch: init must be 'noise' or 'smooth', not {init!r}")
-    if copies < 1 or n % copies: raise ValueError(f"synthetic_batch: copies={copies} must be a positive divisor of n={n}")
+    if copies < 1: raise ValueError(f"synthetic_batch: copies={copies} must be at least 1")
     gen = torch.Generator().manual_seed(seed)
     c, h, w = shape
-    m = n // copies  # inputs actually optimised
+    m = -(-n // copies)  # inputs actually optimised
     n_coarse = round(steps * coarse_frac) if coarse else 0
     start = (c, coarse, max(1, round(w * coarse / h))) if coarse else tuple(shape)
     x = (torch.randn(m, *start, generator=gen) if init == 'noise' else smooth_noise(m, start, gen)).to(device)
@@ -140,7 +140,7 @@ def _synthesise(model, n, steps, lr, seed, shape, init, coarse, coarse_frac, ce,
         losses += _optimise(x.requires_grad_(True), steps - n_coarse, lr, loss_fn, bar)
     finally:
         restore(); bar.close()
-    x = expand_batch(x.detach(), copies) if copies > 1 else x.detach()
+    x = expand_batch(x.detach(), copies)[:n] if copies > 1 else x.detach()
     x.losses = losses  # the loss before each step (in the coarse phase: at the coarse size)
     return x
 
@@ -152,7 +152,7 @@ def synthetic_batch(model:nn.Module, # The dense model, *unfolded* (its BatchNor
                     shape:tuple=(3, 32, 32), # Shape of one input
                     device=None, # Default: the model's device
                     init:str='smooth', # The start: 'noise' (standard normal) or 'smooth' (`smooth_noise`: mostly low spatial frequencies)
-                    copies:int=4, # Optimise `n // copies` inputs and return each with mirrored and shifted copies (`expand_batch`)
+                    copies:int=4, # Optimise `ceil(n / copies)` inputs and return them with mirrored and shifted copies (`expand_batch`), `n` in all
                     coarse:int=None, # Optimise first at this height (the width in proportion), then upsample and finish at full size
                     coarse_frac:float=0.9, # With `coarse`: the fraction of `steps` done at the coarse size
                     ce:float=0., # Weight of the cross-entropy of the logits to the labels `arange % classes` (DeepInversion)
