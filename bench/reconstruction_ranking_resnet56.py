@@ -38,7 +38,7 @@ def main():
     ds = torch.utils.data.Subset(cifar10(), range(a.n_test))
     cache = Path(f'/tmp/red_xsyn_{a.n_syn}_{a.steps}.pt')
     if cache.exists(): x_syn = torch.load(cache)
-    else: x_syn = synthetic_batch(dense, n=a.n_syn, steps=a.steps, lr=0.2, seed=0, progress=False); torch.save(x_syn.clone(), cache)
+    else: x_syn = synthetic_batch(dense, n=a.n_syn, steps=a.steps, lr=0.2, seed=0, init='noise', copies=1, progress=False); torch.save(x_syn.clone(), cache)
     dense_acc = evaluate(dense, ds, progress=False)['acc']
     proxy = budget.channel_saliency
     rows = []

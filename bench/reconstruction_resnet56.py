@@ -40,7 +40,7 @@ def main():
     t0 = time.perf_counter()
     if cache.exists(): x_syn = torch.load(cache); syn_sec = None; losses = None
     else:
-        x_syn = synthetic_batch(dense, n=a.n_syn, steps=a.steps, lr=0.2, seed=0, progress=False)
+        x_syn = synthetic_batch(dense, n=a.n_syn, steps=a.steps, lr=0.2, seed=0, init='noise', copies=1, progress=False)
         syn_sec = time.perf_counter() - t0; losses = (x_syn.losses[0], x_syn.losses[-1])
         torch.save(x_syn.clone(), cache)
     with torch.no_grad(): final_loss = bn_matching_loss(dense, x_syn)[0].item()
