@@ -1,7 +1,7 @@
 """Does the synthetic batch rank channels better than the BatchNorm proxy? CIFAR ResNet-56.
 
 `saliency_prune` inside `red` is run with `budget.channel_saliency` replaced (for this run only) by
-`reconstruction.synthetic_saliency` on the synthetic batch of bench/reconstruction_resnet56.py (cached in /tmp, or
+`reconstruction.synthetic_saliency` on the synthetic batch of bench/reconstruction_resnet56.py (cached by `synthetic_batch(cache=True)`, or
 rebuilt), with and without the least-squares reconstruction. Real images only evaluate. One row per (target, variant).
 Duration: about 15 min for the synthetic batch when not cached, plus about 2 min per target on one core.
 
@@ -9,16 +9,13 @@ Duration: about 15 min for the synthetic batch when not cached, plus about 2 min
 
 Writes bench/results/reconstruction_ranking_resnet56.json (`red_nb.evaluation.write_result`); the file behind the notebook
 tables was made with `--ridge 0.01` (and `--targets 0.775` for reconstruction_ranking_resnet56_0.775.json)."""
-import argparse
 from pathlib import Path
 import torch
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, parser, synthesis_options, recorded_batch
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    p.add_argument('--n-syn', type=int, default=64, help='synthetic inputs')
-    p.add_argument('--steps', type=int, default=150, help='optimisation steps of the synthetic batch')
+    p = parser(__doc__); synthesis_options(p, 64, 150)
     p.add_argument('--n-test', type=int, default=2000, help='test images (a prefix of the test set)')
     p.add_argument('--ridge', type=float, default=1e-3, help='ridge of the least-squares reconstruction')
     p.add_argument('--targets', default='0.75,0.8,0.7,0.85', help='comma-separated target_macs values')
@@ -30,15 +27,13 @@ def main():
     from red_nb.core import cifar_resnet, cifar10, evaluate, Report
     from red_nb.graph import fold_bn
     from red_nb.evaluation import red, environment, write_result
-    from red_nb.reconstruction import synthetic_batch, reconstruct, synthetic_saliency
+    from red_nb.reconstruction import reconstruct, synthetic_saliency
     env = environment()
     dense = cifar_resnet(56, pretrained=True).eval()
     ref = fold_bn(dense)
     x = torch.randn(8, 3, 32, 32, generator=torch.Generator().manual_seed(0))
     ds = torch.utils.data.Subset(cifar10(), range(a.n_test))
-    cache = Path(f'/tmp/red_xsyn_{a.n_syn}_{a.steps}.pt')
-    if cache.exists(): x_syn = torch.load(cache)
-    else: x_syn = synthetic_batch(dense, n=a.n_syn, steps=a.steps, lr=0.2, seed=0, init='noise', copies=1, progress=False); torch.save(x_syn.clone(), cache)
+    x_syn = recorded_batch(dense, a.n_syn, a.steps)
     dense_acc = evaluate(dense, ds, progress=False)['acc']
     proxy = budget.channel_saliency
     rows = []

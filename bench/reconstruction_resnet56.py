@@ -4,22 +4,19 @@ A synthetic batch is optimised to match the dense model's BatchNorm statistics (
 lost input channels in `red(..., target_macs=t)` is refitted by ridge least squares on it
 (`red_nb.reconstruction.reconstruct`), with two ridge values, and on plain Gaussian noise as a control. Real images (a
 prefix of the JPEG-rebuilt test set) are used only to evaluate. One row per (target, variant).
-Duration: about 15 min for the synthetic batch (cached in /tmp/red_xsyn_<n_syn>_<steps>.pt) plus about 1 min per target
+Duration: about 15 min for the synthetic batch (cached by `synthetic_batch(cache=True)`) plus about 1 min per target
 on one core.
 
     nice -n 5 python bench/reconstruction_resnet56.py [--n-syn 64] [--steps 150] [--n-test 2000] [--targets 0.85,0.8,0.75,0.7] [--out FILE]
 
 Writes bench/results/reconstruction_resnet56.json (`red_nb.evaluation.write_result`)."""
-import argparse, time
-from pathlib import Path
+import time
 import torch
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, parser, synthesis_options, recorded_batch
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    p.add_argument('--n-syn', type=int, default=64, help='synthetic inputs')
-    p.add_argument('--steps', type=int, default=150, help='optimisation steps of the synthetic batch')
+    p = parser(__doc__); synthesis_options(p, 64, 150)
     p.add_argument('--n-test', type=int, default=2000, help='test images (a prefix of the test set)')
     p.add_argument('--targets', default='0.85,0.8,0.75,0.7', help='comma-separated target_macs values')
     p.add_argument('--threads', type=int, default=1)
@@ -29,20 +26,16 @@ def main():
     from red_nb.core import cifar_resnet, cifar10, evaluate, Report
     from red_nb.graph import fold_bn
     from red_nb.evaluation import red, environment, write_result
-    from red_nb.reconstruction import synthetic_batch, reconstruct, bn_matching_loss
+    from red_nb.reconstruction import reconstruct, bn_matching_loss
     env = environment()
     targets = tuple(float(t) for t in a.targets.split(','))
     dense = cifar_resnet(56, pretrained=True).eval()
     ref = fold_bn(dense)
     x = torch.randn(8, 3, 32, 32, generator=torch.Generator().manual_seed(0))   # tracing and costs only
     ds = torch.utils.data.Subset(cifar10(), range(a.n_test))
-    cache = Path(f'/tmp/red_xsyn_{a.n_syn}_{a.steps}.pt')
     t0 = time.perf_counter()
-    if cache.exists(): x_syn = torch.load(cache); syn_sec = None; losses = None
-    else:
-        x_syn = synthetic_batch(dense, n=a.n_syn, steps=a.steps, lr=0.2, seed=0, init='noise', copies=1, progress=False)
-        syn_sec = time.perf_counter() - t0; losses = (x_syn.losses[0], x_syn.losses[-1])
-        torch.save(x_syn.clone(), cache)
+    x_syn = recorded_batch(dense, a.n_syn, a.steps)
+    syn_sec, losses = (None, None) if x_syn.losses is None else (time.perf_counter() - t0, (x_syn.losses[0], x_syn.losses[-1]))  # None: from the cache
     with torch.no_grad(): final_loss = bn_matching_loss(dense, x_syn)[0].item()
     noise = torch.randn(a.n_syn, 3, 32, 32, generator=torch.Generator().manual_seed(1))   # control: unoptimised noise
     with torch.no_grad(): noise_loss = bn_matching_loss(dense, noise)[0].item()

@@ -8,28 +8,25 @@ Duration: about 10 min for the synthetic batch plus about 1.5 min per target on 
     python bench/reconstruction_resnet56_full.py [--n-syn 128] [--steps 300] [--targets 0.75,0.74,0.6,0.471] [--out FILE]
 
 Writes bench/results/reconstruction_resnet56_full_128x300.json (`red_nb.evaluation.write_result`)."""
-import argparse, time
+import time
 from pathlib import Path
 import torch
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, parser, synthesis_options, recorded_batch
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    p.add_argument('--n-syn', type=int, default=128, help='synthetic inputs')
-    p.add_argument('--steps', type=int, default=300, help='optimisation steps of the synthetic batch')
+    p = parser(__doc__); synthesis_options(p, 128, 300)
     p.add_argument('--targets', default='0.75,0.74,0.6,0.471', help='comma-separated target_macs values')
     p.add_argument('--seed', type=int, default=0, help='seed of the synthetic batch and of the example input')
     p.add_argument('--out', default=None, help='result file (default: bench/results/reconstruction_resnet56_full_<n_syn>x<steps>.json)')
     a = p.parse_args()
     from red_nb.core import cifar_resnet, cifar10, cifar10_exact100, evaluate
-    from red_nb.reconstruction import synthetic_batch
     from red_nb.evaluation import red, environment, write_result
     env = environment()
     torch.manual_seed(a.seed)
     m = cifar_resnet(56, pretrained=True); x = torch.randn(8, 3, 32, 32, generator=torch.Generator().manual_seed(a.seed))
     test = cifar10(); ex = cifar10_exact100()
-    t = time.time(); xs = synthetic_batch(m, n=a.n_syn, steps=a.steps, init='noise', copies=1, progress=False); ts = time.time() - t
+    t = time.time(); xs = recorded_batch(m, a.n_syn, a.steps, a.seed); ts = time.time() - t
     print('synthetic seconds', ts, flush=True)
     dense = evaluate(m, test, progress=False)['acc']
     rows = []

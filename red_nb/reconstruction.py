@@ -15,7 +15,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
-from .core import Report, model_device, relative_l2, data_dir, atomic_write
+from .core import Report, model_device, relative_l2, atomic_write
 from .budget import channel_saliency
 
 # %% ../nbs/02b_reconstruction.ipynb #914abfab
@@ -186,15 +186,8 @@ def weights_hash(model:nn.Module)->str:
         h.update(t.reshape(-1).view(torch.uint8).numpy().tobytes())
     return h.hexdigest()
 
-def _writable(p:Path)->bool:
-    "Whether `p` could be created or written: its nearest existing ancestor is a writable folder"
-    while not p.exists(): p = p.parent
-    return p.is_dir() and os.access(p, os.W_OK)
-
 def synthetic_cache_dir()->Path:
-    "Where `synthetic_batch(..., cache=True)` keeps batches: `data_dir()/'cache'/'synthetic'`, or the user cache when that is read-only"
-    d = data_dir()/'cache'/'synthetic'
-    if _writable(d): return d
+    "Where `synthetic_batch(..., cache=True)` keeps batches: the user cache (`$XDG_CACHE_HOME` or ~/.cache), never the data folder"
     return Path(os.environ.get('XDG_CACHE_HOME', Path.home()/'.cache'))/'red_nb'/'synthetic'
 
 def synthetic_cache_path(model:nn.Module, settings:dict, folder=None)->Path:

@@ -1,0 +1,21 @@
+"""What the benchmark scripts share: the argument parser with the script's docstring as help, the synthetic-batch
+options, and the synthetic batch of the recorded ResNet-56 reconstruction results (the original recipe, cached)."""
+import argparse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT/'bench'/'results'
+
+def parser(doc:str)->argparse.ArgumentParser:
+    "An argument parser whose help is the script's docstring"
+    return argparse.ArgumentParser(description=doc.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=doc)
+
+def synthesis_options(p:argparse.ArgumentParser, n_syn:int=64, steps:int=150):
+    "Add --n-syn and --steps (the synthetic batch) to `p`"
+    p.add_argument('--n-syn', type=int, default=n_syn, help='synthetic inputs')
+    p.add_argument('--steps', type=int, default=steps, help='optimisation steps of the synthetic batch')
+
+def recorded_batch(model, n_syn:int, steps:int, seed:int=0):
+    "The synthetic batch of the recorded results: white-noise start, no copies, lr 0.2; cached by weights and settings"
+    from red_nb.reconstruction import synthetic_batch
+    return synthetic_batch(model, n=n_syn, steps=steps, lr=0.2, seed=seed, init='noise', copies=1, cache=True, progress=False)
