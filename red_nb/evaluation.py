@@ -32,22 +32,23 @@ from .reconstruction import synthetic_batch, synthetic_saliency, reconstruct as 
 # %% ../nbs/04_evaluation.ipynb #aac1f44e
 class REDResult:
     "What `red` returns: the compressed `model`, costs `before`/`after`, one record per stage (`stages`), `reports`, `seconds`, `exactness`"
-    def __init__(self, model, before, after, stages, settings, notes=(), latency=None):
+    def __init__(self, model, before, after, stages, settings, notes=(), latency=None, before_bytes=None):
         self.model, self.before, self.after, self.stages, self.settings = model, before, after, stages, settings
         self.latency = latency  # `latency_report` of input and output, or None
+        self.before_bytes = before_bytes  # the size of the input's file (`saved_bytes`)
         self.notes = list(notes)
         self.reports = {s['stage']: s['report'] for s in stages if s.get('report') is not None}
         self.seconds = {s['stage']: s['seconds'] for s in stages}
         self.exactness = {s['stage']: s['exactness'] for s in stages if s.get('exactness') is not None}
     def summary(self)->Report:
         "One row per stage: params, bytes of the saved file (`save_model`), multiplications (MACs), additions, seconds, exactness"
-        rows = [dict(stage='input', params=self.before.params, bytes=self.settings.get('_bytes', ''), macs=self.before.macs, adds=self.before.adds)]
+        rows = [dict(stage='input', params=self.before.params, bytes=self.before_bytes or '', macs=self.before.macs, adds=self.before.adds)]
         for s in self.stages:
             c = s['cost']
             rows.append(dict(stage=s['stage'], params=c.params, bytes=s.get('bytes', ''), macs=c.macs, adds=c.adds, seconds=round(s['seconds'], 3),
                              exactness='' if s.get('exactness') is None else f"{s['exactness']:.1e}"))
         kept = lambda a, b: f"-{1 - a/b:.1%}" if b else 'n/a'
-        title = (f"red({', '.join(f'{k}={v}' for k, v in self.settings.items() if not k.startswith('_'))}): params {kept(self.after.params, self.before.params)}, "
+        title = (f"red({', '.join(f'{k}={v}' for k, v in self.settings.items())}): params {kept(self.after.params, self.before.params)}, "
                  f"MACs {kept(self.after.macs, self.before.macs)} (multiplications), {kept(self.after.flops, self.before.flops)} (multiplications + additions)")
         return Report(rows, title=title + ''.join(f"\n{line}" for line in self.latency_lines()) + ''.join(f"\nnote: {n}" for n in self.notes))
     def latency_lines(self)->list:
@@ -190,7 +191,7 @@ def red(model:nn.Module, # A trained model (left untouched)
     ctx = SimpleNamespace(dense=model, x=x, alpha=alpha, tau=tau, scaled=scaled, compensate=compensate, hash_options=dict(hash_options or {}),
                           target_macs=target_macs, reconstruct=reconstruct, separate=separate, progress=progress, base_macs=before.macs, models={})
     stages = red_stages(tau, scaled, target_macs, reconstruct, separate) if stages is None else list(stages)
-    settings['_bytes'] = saved_bytes(model)
+    in_bytes = saved_bytes(model)
     records, current, y0 = [], model, y
     bar = tqdm(stages, desc='red', disable=not progress, leave=False)
     for st in bar:
@@ -216,10 +217,10 @@ def red(model:nn.Module, # A trained model (left untouched)
         notes.append("RED removed less than 1 % of the MACs: few neurons of this model become identical after hashing. For a smaller "
                      "model give a budget, e.g. red(model, x, target_macs=0.75, reconstruct=True) (data-free: pruned by saliency, "
                      "refitted on a batch synthesised from the BatchNorm statistics)")
-    if records and records[-1]['bytes'] > settings['_bytes']:
-        notes.append(f"the compressed model's file is larger than the input's ({records[-1]['bytes']:,} vs {settings['_bytes']:,} bytes)")
+    if records and records[-1]['bytes'] > in_bytes:
+        notes.append(f"the compressed model's file is larger than the input's ({records[-1]['bytes']:,} vs {in_bytes:,} bytes)")
     timed = latency_report({'input': model, 'output': current}, x, latency) if latency else None
-    res = REDResult(current, before, records[-1]['cost'] if records else before, records, settings, notes, timed)
+    res = REDResult(current, before, records[-1]['cost'] if records else before, records, settings, notes, timed, in_bytes)
     names = [r['stage'] for r in records]
     res.unseparated = ctx.models[names[names.index('separate') - 1]] if 'separate' in names[1:] else current  # the same function, faster on CPU
     res.distortion = relative_l2(y0, y)
