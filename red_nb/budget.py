@@ -104,7 +104,7 @@ def _group_items(model, g, shapes, width)->list:
     return items
 
 def _rounding_options(model, g, s, macs, rm, shapes, multiple, table):
-    "The multiples just below and above the kept width of `g` that the clock finds no slower: {width: (channels to flip, MACs saved)}; times"
+    "The multiples just below and above the kept width of `g` that the clock finds no slower: {width: (channels, MACs saved, ms, saliency kept)}; ms"
     w = g.size - len(rm)
     down = w - w % multiple
     widths = [k for k in (down, down + multiple) if 0 < k <= g.size]
@@ -119,7 +119,8 @@ def _rounding_options(model, g, s, macs, rm, shapes, multiple, table):
         if m > ms[0]: continue  # the clock says the rounded width is slower
         if k < w: chans = sorted(set(range(g.size)) - rm, key=lambda c: s[c].item())[:w - k]  # the least salient kept channels go
         else: chans = sorted(rm, key=lambda c: -s[c].item())[:k - w]  # the most salient removed channels come back
-        opts[k] = (set(chans), cost(chans) if k < w else -cost(chans), round(m, 4))
+        sal = s[chans].sum().item() if chans else 0.
+        opts[k] = (set(chans), cost(chans) if k < w else -cost(chans), round(m, 4), -sal if k < w else sal)  # MACs saved, ms, saliency kept
     return opts, round(ms[0], 4)
 
 def _round_widths(model, example_input, sal, removed, multiple, table, extra:float=0.)->dict:
@@ -139,14 +140,15 @@ def _round_widths(model, example_input, sal, removed, multiple, table, extra:flo
     extra += sum(opts[gid][k][1] for gid, k in pick.items())  # MACs saved beyond the budget's ask
     gap = lambda e: (e < 0, abs(e))  # closest to the budget, within it if possible
     for _ in range(len(pick)):  # switch groups to their other multiple, one at a time, while that brings the MACs closer to the budget
-        moves = [(gap(extra - opts[gid][k][1] + opts[gid][o][1]), gid, o) for gid, k in pick.items() for o in opts[gid] if o != k]
-        best = min(moves, default=None)
-        if best is None or best[0] >= gap(extra): break
-        gid, o = best[1], best[2]
+        moves = [(gap(extra - opts[gid][k][1] + opts[gid][o][1]), opts[gid][k][3] - opts[gid][o][3], gid, o)
+                 for gid, k in pick.items() for o in opts[gid] if o != k]
+        better = [mv for mv in moves if mv[0] < gap(extra) and mv[0][0] <= gap(extra)[0]]  # closer, and not over the budget if it was within
+        if not better: break
+        _, _, gid, o = min(better, key=lambda mv: mv[1])  # the move that costs the least saliency
         extra += opts[gid][o][1] - opts[gid][pick[gid]][1]
         pick[gid] = o
     for gid, k in pick.items():
-        chans, _, ms = opts[gid][k]
+        chans, _, ms, _ = opts[gid][k]
         if k < info[gid]['width']: removed[gid] |= chans
         else: removed[gid] -= chans
         info[gid].update(rounded=k, ms_rounded=ms)
