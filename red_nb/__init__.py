@@ -3,6 +3,7 @@ __version__ = "0.0.1"
 # Everything else stays in its module (`from red_nb.merging import similar_neurons`, `from red_nb.channels import ChannelZoo`).
 from .core import (Report, data_dir, cifar_resnet, cifar10, cifar10_exact100, load_checkpoint, CheckpointError,
                    predict, evaluate, count_cost, max_output_diff, check_exact, ExactnessError, measure_latency)
+from .clock import LatencyTable, latency_table, layer_latency, fastest, conv_config
 from .graph import fold_bn, UntraceableModelError, UnsupportedModelError
 from .channels import channel_groups, supported_ops, Plan, apply_plans
 from .zoo import fashion_mnist, LeNet300100, FashionCNN, lenet_300_100, fashion_cnn
@@ -23,6 +24,8 @@ __all__ = [
     # core: the CIFAR zoo, checkpoints and the instruments
     'Report', 'data_dir', 'cifar_resnet', 'cifar10', 'cifar10_exact100', 'load_checkpoint', 'CheckpointError',
     'predict', 'evaluate', 'count_cost', 'max_output_diff', 'check_exact', 'ExactnessError', 'measure_latency',
+    # clock: per-layer latencies, measured once and cached
+    'LatencyTable', 'latency_table', 'layer_latency', 'fastest', 'conv_config',
     # graph and channels: the mechanism
     'fold_bn', 'UntraceableModelError', 'UnsupportedModelError', 'channel_groups', 'supported_ops', 'Plan', 'apply_plans',
     # zoo: Fashion-MNIST and its shipped networks

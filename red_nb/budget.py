@@ -10,7 +10,8 @@ __all__ = ['gaussian_moments', 'channel_saliency', 'stream_group', 'saliency_pru
 # %% ../nbs/02a_budget.ipynb #cf6c96b4
 import torch
 import torch.nn as nn
-from .core import Report, count_cost
+from .core import Report, count_cost, model_device
+from .clock import latency_table, layer_config, resized
 from .channels import channel_groups, apply_plans, Plan, dense_weight, recipe_leaf, GroupMacs
 from .merging import channel_stats, normal_quadrature, expected_inputs, selected_groups, group_row, attach_reports, recipe_moments
 
@@ -74,7 +75,86 @@ def _empties(g, rm)->bool:
     "Would removing channels `rm` of `g` leave one of its layers without a channel?"
     return any(set(g.channels(k)) <= rm for k in (*g.producers, *g.members, *g.consumers))
 
-def _prune_once(model, example_input, target_macs, compensate, groups, select, saliency, streams=False):
+def _input_shapes(model, example_input, names)->dict:
+    "The input shape of every named layer on `example_input`"
+    shapes, mods = {}, dict(model.named_modules())
+    def hook(n):
+        def f(m, i, o): shapes.setdefault(n, tuple(i[0].shape))  # returns None: the output is left alone
+        return f
+    hooks = [mods[n].register_forward_hook(hook(n)) for n in names if n in mods]
+    try:
+        with torch.no_grad(): model(example_input)
+    finally:
+        for h in hooks: h.remove()
+    return shapes
+
+def _group_items(model, g, shapes, width)->list:
+    "(configuration, input shape) of the conv/linear layers of group `g` with `width` of its channels kept, for the clock"
+    d, items = g.size - width, []
+    def add(name, d_in, d_out, dim):
+        m = model.get_submodule(name)
+        if name not in shapes or not isinstance(m, (nn.Conv2d, nn.Linear)): return
+        s = list(shapes[name]); s[dim] -= d_in
+        items.append((resized(layer_config(m), d_in, d_out), tuple(s)))
+    for p in g.producers: add(p, 0, d, 1)
+    for name, _ in g.members:
+        m = model.get_submodule(name)
+        if isinstance(m, nn.Conv2d): add(name, d, d, 1)  # a depthwise convolution
+    for u in g.consumers: add(u.layer, d * u.expand, 0, 1 if isinstance(model.get_submodule(u.layer), nn.Conv2d) else -1)
+    return items
+
+def _rounding_options(model, g, s, macs, rm, shapes, multiple, table):
+    "The multiples just below and above the kept width of `g` that the clock finds no slower: {width: (channels, MACs saved, ms, saliency kept)}; ms"
+    w = g.size - len(rm)
+    down = w - w % multiple
+    widths = [k for k in (down, down + multiple) if 0 < k <= g.size]
+    items = [_group_items(model, g, shapes, k) for k in (w, *widths)]
+    if not widths or not items[0]: return {}, None
+    t = table.times([it for its in items for it in its])
+    n = len(items[0])
+    ms = [1e3 * sum(t[i * n:(i + 1) * n]) for i in range(len(items))]
+    cost = lambda chans: macs[list(chans)].sum().item() if isinstance(macs, torch.Tensor) else macs * len(chans)
+    opts = {}
+    for k, m in zip(widths, ms[1:]):
+        if m > ms[0]: continue  # the clock says the rounded width is slower
+        if k < w: chans = sorted(set(range(g.size)) - rm, key=lambda c: s[c].item())[:w - k]  # the least salient kept channels go
+        else: chans = sorted(rm, key=lambda c: -s[c].item())[:k - w]  # the most salient removed channels come back
+        sal = s[chans].sum().item() if chans else 0.
+        opts[k] = (set(chans), cost(chans) if k < w else -cost(chans), round(m, 4), -sal if k < w else sal)  # MACs saved, ms, saliency kept
+    return opts, round(ms[0], 4)
+
+def _round_widths(model, example_input, sal, removed, multiple, table, extra:float=0.)->dict:
+    "Round the kept width of each pruned group to a multiple of `multiple` where the clock finds it no slower, near the budget (edits `removed`)"
+    todo = {gid: rm for gid, rm in removed.items() if (sal[gid][0].size - len(rm)) % multiple}
+    if not todo: return {}
+    if table is None: table = latency_table(model_device(model))
+    shapes = _input_shapes(model, example_input, {n for gid in todo for n in sal[gid][0].layers()})
+    info, opts, pick = {}, {}, {}
+    for gid, rm in todo.items():
+        g, s, macs = sal[gid]
+        w = g.size - len(rm)
+        info[gid] = dict(width=w, rounded=w)
+        if g.blocks > 1 or g.mapped: continue  # blocks of grouped convolutions, or channel maps: widths kept
+        opts[gid], info[gid]['ms_width'] = _rounding_options(model, g, s, macs, rm, shapes, multiple, table)
+        if opts[gid]: pick[gid] = min(opts[gid], key=lambda k: (abs(k - w), k))  # the nearest multiple first (ties: down)
+    extra += sum(opts[gid][k][1] for gid, k in pick.items())  # MACs saved beyond the budget's ask
+    gap = lambda e: (e < 0, abs(e))  # closest to the budget, within it if possible
+    for _ in range(len(pick)):  # switch groups to their other multiple, one at a time, while that brings the MACs closer to the budget
+        moves = [(gap(extra - opts[gid][k][1] + opts[gid][o][1]), opts[gid][k][3] - opts[gid][o][3], gid, o)
+                 for gid, k in pick.items() for o in opts[gid] if o != k]
+        better = [mv for mv in moves if mv[0] < gap(extra) and mv[0][0] <= gap(extra)[0]]  # closer, and not over the budget if it was within
+        if not better: break
+        _, _, gid, o = min(better, key=lambda mv: mv[1])  # the move that costs the least saliency
+        extra += opts[gid][o][1] - opts[gid][pick[gid]][1]
+        pick[gid] = o
+    for gid, k in pick.items():
+        chans, _, ms, _ = opts[gid][k]
+        if k < info[gid]['width']: removed[gid] |= chans
+        else: removed[gid] -= chans
+        info[gid].update(rounded=k, ms_rounded=ms)
+    return info
+
+def _prune_once(model, example_input, target_macs, compensate, groups, select, saliency, streams=False, multiple=None, table=None):
     "One ranking and removal round of `saliency_prune`: (new model, plans, report rows)"
     groups = groups if groups is not None else channel_groups(model, example_input)
     sal = (saliency or channel_saliency)(model, example_input, groups, select, **(dict(streams=True) if streams else {}))
@@ -87,12 +167,14 @@ def _prune_once(model, example_input, target_macs, compensate, groups, select, s
         if len(removed.get(gid, ())) >= g.size - g.blocks: continue  # every group (every block) keeps a channel
         if g.mapped and _empties(g, removed.get(gid, set()) | set(chans)): continue  # and so does every layer of it
         removed.setdefault(gid, set()).update(chans); saved += m
+    rounding = _round_widths(model, example_input, sal, removed, multiple, table, saved - need) if multiple else {}
     plans, rows = [], []
     for gid, rm in removed.items():
         g = sal[gid][0]
+        if not rm: continue  # rounded back up to its full width
         keep = sorted(set(range(g.size)) - rm)
         plans.append(Plan(g, keep, {}, expected_inputs(model, g, sums=True) if compensate else None))
-        rows.append(group_row(g, kept=len(keep), removed=len(rm), max_saliency=max(sal[gid][1][j].item() for j in rm)))
+        rows.append(group_row(g, kept=len(keep), removed=len(rm), max_saliency=max(sal[gid][1][j].item() for j in rm), **rounding.get(gid, {})))
     return apply_plans(model, plans), plans, rows
 
 def saliency_prune(model:nn.Module, # A (BN-folded) model; left untouched
@@ -103,17 +185,22 @@ def saliency_prune(model:nn.Module, # A (BN-folded) model; left untouched
                    saliency=None, # A judge with `channel_saliency`'s signature and output (default: `channel_saliency`)
                    rounds:int=4, # Rank and remove again while the budget is not met (the savings of neighbouring removals overlap)
                    streams:bool=False, # Also remove channels of residual streams (`stream_group`); off by default, see below
+                   multiple:int=None, # Round each pruned group's width to a multiple of this (e.g. 8) where the clock finds it no slower
+                   table=None, # The `LatencyTable` that judges the rounding (default: `latency_table` of the model's device)
                   )->nn.Module:
     "Remove the channels of least saliency per multiplication, across the whole network, until `target_macs` is met"
+    if multiple is not None and not (isinstance(multiple, int) and not isinstance(multiple, bool) and multiple >= 1):
+        raise ValueError(f"multiple rounds pruned widths to a multiple of it: a positive integer, got {multiple!r}")
     if not streams: select = (lambda g, s=select: not stream_group(g) and (s is None or s(g)))
     base = count_cost(model, example_input).macs
     new, plans, rows = model, [], []
     for r in range(rounds):
         now = count_cost(new, example_input).macs
         if now <= target_macs * base * 1.001 or (r and not rows_r): break
-        new, plans_r, rows_r = _prune_once(new, example_input, target_macs * base / now, compensate, groups if r == 0 else None, select, saliency, streams)
+        new, plans_r, rows_r = _prune_once(new, example_input, target_macs * base / now, compensate, groups if r == 0 else None, select, saliency,
+                                           streams, multiple, table)
         plans += plans_r; rows += [dict(round=r + 1, **row) for row in rows_r]
-    return attach_reports(model, new, example_input, groups, plans, rows, f"saliency_prune(target_macs={target_macs})")
+    return attach_reports(model, new, example_input, groups, plans, rows, f"saliency_prune(target_macs={target_macs}" + (f", multiple={multiple})" if multiple else ")"))
 
 # %% ../nbs/02a_budget.ipynb #fdbf2988
 def _blocker(model, g)->str:

@@ -103,7 +103,7 @@ def _prune(m, ctx):
         r = ctx.reconstruct
         ctx.x_syn = r if isinstance(r, torch.Tensor) else synthetic_batch(ctx.dense, shape=tuple(ctx.x.shape[1:]), device=ctx.x.device, progress=ctx.progress)
         judge = lambda mm, ei, g=None, s=None: synthetic_saliency(mm, ei, ctx.x_syn, g, s)
-    new = saliency_prune(m, ctx.x, target_macs=ctx.target_macs * ctx.base_macs / now, saliency=judge)
+    new = saliency_prune(m, ctx.x, target_macs=ctx.target_macs * ctx.base_macs / now, saliency=judge, multiple=getattr(ctx, 'multiple', None))
     return new, take_report(new, 'merge_report')
 
 def _reconstruct(m, ctx): new = refit(m, ctx.models['fold'], ctx.x_syn); return new, take_report(new, 'reconstruction_report')
@@ -123,7 +123,7 @@ def red_stages(tau:float=0., scaled:bool=False, target_macs:float=None, reconstr
 # %% ../nbs/04_evaluation.ipynb #4277eb68
 def _real(v)->bool: return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
 
-def check_options(alpha=ALPHA, tau=0., target_macs=None, reconstruct=False, separate='macs', tol=1e-5):
+def check_options(alpha=ALPHA, tau=0., target_macs=None, reconstruct=False, separate='macs', tol=1e-5, multiple=None):
     "Raise a ValueError with one sentence for an option out of its range"
     check_alpha(alpha)
     if not (_real(tau) and tau >= 0): raise ValueError(f"tau is the relative distance under which neurons merge: a finite number >= 0 (0: exact); got {tau!r}")
@@ -131,6 +131,9 @@ def check_options(alpha=ALPHA, tau=0., target_macs=None, reconstruct=False, sepa
         raise ValueError(f"target_macs is the fraction of MACs to keep, in (0, 1]; got {target_macs!r}")
     if reconstruct is not False and target_macs is None:
         raise ValueError("reconstruct refits the layers that the budget pruned: give target_macs too")
+    if multiple is not None and not (isinstance(multiple, int) and not isinstance(multiple, bool) and multiple >= 1):
+        raise ValueError(f"multiple rounds pruned widths to a multiple of it: a positive integer such as 8; got {multiple!r}")
+    if multiple is not None and target_macs is None: raise ValueError("multiple rounds the widths that the budget pruned: give target_macs too")
     if separate not in ('auto', 'macs', 'latency', None): raise ValueError(f"separate must be 'auto', 'macs', 'latency' or None, not {separate!r}")
     if not (_real(tol) and tol > 0): raise ValueError(f"tol is the largest relative output difference an exact stage may show: a number > 0; got {tol!r}")
 
@@ -164,9 +167,10 @@ def red(model:nn.Module, # A trained model (left untouched)
         example_input:torch.Tensor, # A batch of inputs, for tracing, costs and verification
         alpha:float=ALPHA, # Hashing bandwidth in units of each layer's weight std
         tau:float=0., # Merge neurons within this relative distance (0: identical only, exact)
-        separate:str='auto', # 'auto' (split by MACs, kept only where the clock says the network is no slower), 'macs', 'latency', or None
+        separate:str='auto', # 'auto' (split where the clock finds a layer faster, kept if the network is no slower), 'macs', 'latency', or None
         target_macs:float=None, # Keep at most this fraction of the multiplications (saliency pruning after the merge)
         reconstruct=False, # With `target_macs`: rank channels and refit on a BN-matched synthetic batch (True, or that batch)
+        multiple:int=None, # With `target_macs`: round pruned widths to a multiple of this (e.g. 8) where the clock finds it no slower
         scaled:bool=False, # Also merge positive multiples through ReLU (Neuron Merging's condition; still exact at tau=0)
         compensate:bool=None, # Data-free bias compensation of approximate merges (default: when tau > 0)
         hash_options:dict=None, # More options for `hash_weights` (bandwidth, zero_snap, overrides, ...)
@@ -178,18 +182,20 @@ def red(model:nn.Module, # A trained model (left untouched)
        )->REDResult:
     "RED: fold BN, hash, merge identical (or close) neurons, [prune to `target_macs`, refit], separate; a report per stage"
     # long on purpose: the visible stage loop the design asks for: options, loop, and the notes on the result, in reading order
-    check_options(alpha, tau, target_macs, reconstruct, separate, tol)
+    check_options(alpha, tau, target_macs, reconstruct, separate, tol, multiple)
     x = example_input.to(model_device(model)) if isinstance(example_input, torch.Tensor) else example_input
     y = check_model(model, x)
     settings = dict(alpha=alpha, tau=tau) | (dict(scaled=True) if scaled else {}) | dict(separate=separate)
     if target_macs is not None: settings['target_macs'] = target_macs
     if reconstruct is not False: settings['reconstruct'] = True
+    if multiple is not None: settings['multiple'] = multiple
     if stages is not None: settings['stages'] = [s.name for s in stages]
     if not verify: settings['verify'] = False
     before = count_cost(model, x)
     if not before.layers: return REDResult(copy.deepcopy(model), before, before, [], settings, ["nothing to compress: the model has no convolution or linear layer"])
     ctx = SimpleNamespace(dense=model, x=x, alpha=alpha, tau=tau, scaled=scaled, compensate=compensate, hash_options=dict(hash_options or {}),
-                          target_macs=target_macs, reconstruct=reconstruct, separate=separate, progress=progress, base_macs=before.macs, models={})
+                          target_macs=target_macs, reconstruct=reconstruct, separate=separate, progress=progress, base_macs=before.macs, models={},
+                          multiple=multiple)
     stages = red_stages(tau, scaled, target_macs, reconstruct, separate) if stages is None else list(stages)
     in_bytes = saved_bytes(model)
     records, current, y0 = [], model, y

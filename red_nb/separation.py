@@ -20,6 +20,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 from .core import Report, count_cost, layer_cost, max_output_diff, relative_diff, model_device, median_times, batch_of, atomic_write
 from .graph import replace_module
+from .clock import latency_table, fastest
 
 # %% ../nbs/03_separation.ipynb #eb573395
 def _bit_codes(t):
@@ -372,14 +373,16 @@ def _layer_inputs(model, example_input, names):
 
 def separate_convs(model:nn.Module, # The (hashed, merged) model; not modified
                    example_input:torch.Tensor, # A batch of inputs (shapes, and the batch size timed in latency mode)
-                   mode:str='macs', # 'macs': fewer counted multiplications; 'latency': each layer measured faster; 'auto': 'macs', kept only if the whole network is measured no slower
+                   mode:str='macs', # 'macs': fewer counted multiplications; 'latency': each layer measured faster; 'auto': fewer multiplications and measured faster at batch 1 and the example's; both: kept only if the whole network is measured no slower
                    min_gain:float=0.05, # Required relative saving (multiplications or time) to replace a layer
                    linear:bool=True, # Also split nn.Linear layers
                    gathers=None, # Gather implementations: default ('auto',) in macs mode, all of GATHERS in latency mode
-                   repeats:int=20, # Timed runs per candidate in latency mode (median)
+                   repeats:int=20, # Most timed rounds of the whole-network check (median); each layer is timed through `table`
                    check:bool=True, # Check the result with max_output_diff <= 1e-5
                    grow:bool=False, # Also split a layer whose split form takes more bytes than the dense layer
-                   progress:bool=True):
+                   progress:bool=True,
+                   table=None, # The `LatencyTable` of the layers' timings (default: `latency_table` of the model's device)
+                  ):
     "A copy of `model` whose conv (and linear) layers are replaced by their split form where that lowers the cost"
     # long on purpose: the per-layer choice (macs or clock) and the whole-network check share the layer inputs and the report rows
     if mode not in ('macs', 'latency', 'auto'): raise ValueError(f"separate_convs: mode must be 'macs', 'latency' or 'auto', got {mode!r}")
@@ -407,15 +410,21 @@ def separate_convs(model:nn.Module, # The (hashed, merged) model; not modified
                    c_out=split.out_channels if is_conv else split.out_features, k=dense.kernel_size[0] if is_conv else 1,
                    sum_nc=sum(split.config['counts']), dense_kernels=dense.weight.shape[0] * dense.weight.shape[1],
                    mults_before=cd.macs, mults_after=cs.macs, adds_after=cs.adds, bytes_before=module_bytes(dense), bytes_after=module_bytes(split))
-        if mode in ('macs', 'auto'):
-            chosen = cs.macs < cd.macs and cs.macs <= (1 - min_gain) * cd.macs
-            gather = split.gather
-        else:
-            t = median_times([dense] + list(cands.values()), xin, repeats)
-            best = min(range(len(gathers)), key=lambda i: t[i + 1])
-            gather, split = gathers[best], cands[gathers[best]]
-            row.update(ms_dense=t[0] * 1e3, ms_split=t[best + 1] * 1e3, speed_ratio=t[best + 1] / t[0], gather=gather)
-            chosen = t[best + 1] < t[0] and t[best + 1] <= (1 - min_gain) * t[0]
+        if mode == 'macs': chosen = cs.macs < cd.macs and cs.macs <= (1 - min_gain) * cd.macs
+        elif cs.macs >= cd.macs: chosen = False  # no fewer products: not timed, not split
+        else:  # the clock (the latency table): split forms against the dense layer, at the example's batch size (auto: and at batch 1)
+            if table is None: table = latency_table(model_device(new))
+            sizes = (len(xin),) if mode == 'latency' or len(xin) == 1 else (len(xin), 1)
+            best, ratios = 0, {}
+            for b in sizes:
+                shape = (b, *xin.shape[1:])
+                _, t = fastest([(dense, shape)] + [(c, shape) for c in cands.values()], table)
+                if b == len(xin): best = min(range(len(gathers)), key=lambda j: t[j + 1])
+                ratios[b] = t[best + 1] / t[0]
+                if b == len(xin): row.update(ms_dense=t[0] * 1e3, ms_split=t[best + 1] * 1e3)
+            split = cands[gathers[best]]
+            row.update(speed_ratio=ratios[len(xin)], gather=split.gather, **({'speed_ratio_b1': ratios[1]} if len(ratios) > 1 else {}))
+            chosen = all(r <= 1 - min_gain for r in ratios.values())
         if row['bytes_after'] > row['bytes_before']:
             row['larger'] = True  # the split form stores more than it saves: an int index per kernel, plus the distinct kernels
             chosen = chosen and grow
