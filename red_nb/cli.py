@@ -159,6 +159,7 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
              tau:float=0., # Merge neurons within this relative distance (0: identical only, exact)
              target_macs:float=None, # Keep at most this fraction of the multiplications (data-free saliency pruning after the exact merge)
              reconstruct:bool=False, # With --target-macs: rank and refit on inputs synthesised from the BN statistics (about 30 s on a CPU)
+             drop_blocks:int=None, # Remove up to this many whole residual blocks, judged on inputs synthesised from the BN statistics (data-free)
              separate:str='auto', # Separation mode: auto (split where the whole network is measured no slower), macs, latency, or none
              format:str='state', # Output file type: state (red_nb's own, read by load_model), pt2 (torch.export) or onnx (ONNX Runtime); pt2 and onnx run without red_nb
              out:str=None, # Output file (default: <model>_red.pt, .pt2 or .onnx in the current folder); an existing regular file there is overwritten, with a notice
@@ -180,7 +181,7 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
     net = net.to(dev)
     x = torch.randn(8, *shape, generator=torch.Generator().manual_seed(0)).to(dev)
     res = red(net, x, alpha=alpha, tau=tau, target_macs=target_macs, separate=None if separate == 'none' else separate,
-              reconstruct=reconstruct, progress=sys.stderr.isatty())  # no progress bar in logs
+              reconstruct=reconstruct, drop_blocks=drop_blocks, progress=sys.stderr.isatty())  # no progress bar in logs
     print(res.summary())
     if eval:
         for label, ds in (('test', cifar10()), ('exact100', cifar10_exact100())):
