@@ -142,8 +142,8 @@ def check_options(alpha=ALPHA, tau=0., target_macs=None, reconstruct=False, sepa
     if not (_real(tau) and tau >= 0): raise ValueError(f"tau is the relative distance under which neurons merge: a finite number >= 0 (0: exact); got {tau!r}")
     if target_macs is not None and not (_real(target_macs) and 0 < target_macs <= 1):
         raise ValueError(f"target_macs is the fraction of MACs to keep, in (0, 1]; got {target_macs!r}")
-    if reconstruct is not False and target_macs is None:
-        raise ValueError("reconstruct refits the layers that the budget pruned: give target_macs too")
+    if reconstruct is not False and target_macs is None and not drop_blocks:
+        raise ValueError("reconstruct refits the layers that the budget pruned: give target_macs (or drop_blocks) too")
     if drop_blocks is not None and not (isinstance(drop_blocks, int) and not isinstance(drop_blocks, bool) and drop_blocks >= 0):
         raise ValueError(f"drop_blocks is the largest number of residual blocks to remove: an integer >= 0, or None (off); got {drop_blocks!r}")
     if separate not in ('auto', 'macs', 'latency', None): raise ValueError(f"separate must be 'auto', 'macs', 'latency' or None, not {separate!r}")
