@@ -563,9 +563,9 @@ def _split_stand_in(cls, a):
 
 def _allowed(base:nn.Module)->tuple:
     "The classes that may take the place of `base` in a plan"
-    if isinstance(base, (nn.Conv2d, SplitConv)): return ('Conv2d', 'SplitConv', 'Identity', 'ZeroBranch')  # the last two: a removed residual branch
+    if isinstance(base, (nn.Conv2d, SplitConv)): return ('Conv2d', 'SplitConv', 'Identity', 'ZeroBranch')  # Identity, ZeroBranch: a removed residual branch
     if isinstance(base, (nn.Linear, SplitLinear)): return ('Linear', 'SplitLinear', 'Identity', 'ZeroBranch')
-    if isinstance(base, nn.modules.batchnorm._BatchNorm): return (type(base).__name__, 'Identity')  # Identity: folded away
+    if isinstance(base, nn.modules.batchnorm._BatchNorm): return (type(base).__name__, 'Identity', 'ZeroBranch')  # Identity: folded away
     if isinstance(base, nn.Identity): return ('Identity',)
     if isinstance(base, (PadShortcut, ChannelMap)): return ('ChannelMap',)  # an option-A shortcut after channel surgery
     return ()
