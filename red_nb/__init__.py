@@ -11,6 +11,7 @@ from .hashing import ALPHA, hash_tensor, hash_weights, hash_columns, alpha_sweep
 from .merging import merge_neurons, red_neurons
 from .budget import channel_saliency, saliency_prune
 from .reconstruction import synthetic_batch, reconstruct, synthetic_saliency
+from .depth import residual_blocks, remove_blocks, drop_blocks
 from .baselines import l1_prune, neuron_merging
 from .separation import SplitConv, SplitLinear, separate_convs, nc_stats, save_model, load_model
 from .evaluation import (Stage, red_stages, REDResult, red, red_columns,
@@ -33,7 +34,7 @@ __all__ = [
     # RED's stages and the data-free budget
     'ALPHA', 'hash_tensor', 'hash_weights', 'hash_columns', 'alpha_sweep', 'plot_kde',
     'merge_neurons', 'red_neurons', 'channel_saliency', 'saliency_prune',
-    'synthetic_batch', 'reconstruct', 'synthetic_saliency',
+    'synthetic_batch', 'reconstruct', 'synthetic_saliency', 'residual_blocks', 'remove_blocks', 'drop_blocks',
     'SplitConv', 'SplitLinear', 'separate_convs', 'nc_stats', 'save_model', 'load_model',
     # the pipeline and the comparison
     'Stage', 'red_stages', 'REDResult', 'red', 'red_columns',

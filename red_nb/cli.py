@@ -161,6 +161,8 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
              reconstruct:bool=False, # With --target-macs: rank and refit on inputs synthesised from the BN statistics (about 30 s on a CPU)
              multiple:int=None, # With --target-macs: round each pruned width to a multiple of this (e.g. 8) where the clock finds it no slower
              separate:str='auto', # Separation mode: auto (split where a layer is measured faster and the whole network no slower), macs, latency, or none
+             drop_blocks:int=None, # Remove up to this many whole residual blocks, judged on inputs synthesised from the BN statistics (data-free)
+             separate:str='auto', # Separation mode: auto (split where the whole network is measured no slower), macs, latency, or none
              format:str='state', # Output file type: state (red_nb's own, read by load_model), pt2 (torch.export) or onnx (ONNX Runtime); pt2 and onnx run without red_nb
              out:str=None, # Output file (default: <model>_red.pt, .pt2 or .onnx in the current folder); an existing regular file there is overwritten, with a notice
              eval:bool=False, # Evaluate accuracy before and after on CIFAR-10 (CIFAR models only)
@@ -182,7 +184,7 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
     net = net.to(dev)
     x = torch.randn(8, *shape, generator=torch.Generator().manual_seed(0)).to(dev)
     res = red(net, x, alpha=alpha, tau=tau, target_macs=target_macs, separate=None if separate == 'none' else separate,
-              reconstruct=reconstruct, multiple=multiple, progress=sys.stderr.isatty())  # no progress bar in logs
+              reconstruct=reconstruct, multiple=multiple, drop_blocks=drop_blocks, progress=sys.stderr.isatty())  # no progress bar in logs
     print(res.summary())
     if eval:
         for label, ds in (('test', cifar10()), ('exact100', cifar10_exact100())):

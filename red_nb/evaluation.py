@@ -28,6 +28,7 @@ from .budget import saliency_prune, budget_blockers, blocker_summary
 from .channels import channel_groups
 from .separation import separate_convs, saved_bytes
 from .reconstruction import synthetic_batch, synthetic_saliency, reconstruct as refit
+from .depth import drop_blocks
 
 # %% ../nbs/04_evaluation.ipynb #aac1f44e
 class REDResult:
@@ -94,14 +95,25 @@ def _merge(m, ctx):
     new = merge_neurons(m, ctx.x, tau=ctx.tau, scaled=ctx.scaled, compensate=ctx.compensate, cost=False)
     return new, take_report(new, 'merge_report')
 
+def _synthetic(ctx)->torch.Tensor:
+    "The synthetic batch the data-free stages share: `ctx.reconstruct` when it is a batch, else synthesised once from the dense model's BN statistics"
+    if getattr(ctx, 'x_syn', None) is None:
+        r = ctx.reconstruct
+        ctx.x_syn = r if isinstance(r, torch.Tensor) else synthetic_batch(ctx.dense, shape=tuple(ctx.x.shape[1:]), device=ctx.x.device, progress=ctx.progress)
+    return ctx.x_syn
+
+def _drop(m, ctx):
+    "Remove up to `ctx.drop_blocks` residual blocks, judged on the synthetic batch, not below `ctx.target_macs` of the dense MACs"
+    goal = None if ctx.target_macs is None else min(1., ctx.target_macs * ctx.base_macs / count_cost(m, ctx.x).macs)
+    return drop_blocks(m, ctx.x, _synthetic(ctx), blocks=ctx.drop_blocks, target_macs=goal, progress=ctx.progress)
+
 def _prune(m, ctx):
     "Saliency pruning to `ctx.target_macs` of the dense MACs (judged on a synthetic batch when `ctx.reconstruct`)"
     now = count_cost(m, ctx.x).macs
     if now <= ctx.target_macs * ctx.base_macs: return m, Report(title='prune: the budget is already met')
     judge = None
     if ctx.reconstruct is not False:  # data-free still: the batch is synthesised from the BN statistics of the dense model
-        r = ctx.reconstruct
-        ctx.x_syn = r if isinstance(r, torch.Tensor) else synthetic_batch(ctx.dense, shape=tuple(ctx.x.shape[1:]), device=ctx.x.device, progress=ctx.progress)
+        _synthetic(ctx)
         judge = lambda mm, ei, g=None, s=None: synthetic_saliency(mm, ei, ctx.x_syn, g, s)
     new = saliency_prune(m, ctx.x, target_macs=ctx.target_macs * ctx.base_macs / now, saliency=judge, multiple=getattr(ctx, 'multiple', None))
     return new, take_report(new, 'merge_report')
@@ -111,9 +123,10 @@ def _separate(m, ctx):
     new = separate_convs(m, ctx.x, mode=ctx.separate, check=False, progress=ctx.progress)  # checked by `red` as a whole
     return new, take_report(new, 'separation_report')
 
-def red_stages(tau:float=0., scaled:bool=False, target_macs:float=None, reconstruct=False, separate='auto')->list:
-    "RED's stages for these options: fold, hash, merge, [prune, [reconstruct]], [separate]"
+def red_stages(tau:float=0., scaled:bool=False, target_macs:float=None, reconstruct=False, separate='auto', drop_blocks:int=None)->list:
+    "RED's stages for these options: fold, hash, merge, [drop], [prune, [reconstruct]], [separate]"
     stages = [Stage('fold', _fold, exact=True), Stage('hash', _hash), Stage('merge', _merge, exact=tau == 0)]
+    if drop_blocks: stages.append(Stage('drop', _drop))
     if target_macs is not None:
         stages.append(Stage('prune', _prune))
         if reconstruct is not False: stages.append(Stage('reconstruct', _reconstruct))
@@ -123,17 +136,19 @@ def red_stages(tau:float=0., scaled:bool=False, target_macs:float=None, reconstr
 # %% ../nbs/04_evaluation.ipynb #4277eb68
 def _real(v)->bool: return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
 
-def check_options(alpha=ALPHA, tau=0., target_macs=None, reconstruct=False, separate='macs', tol=1e-5, multiple=None):
+def check_options(alpha=ALPHA, tau=0., target_macs=None, reconstruct=False, separate='macs', tol=1e-5, multiple=None, drop_blocks=None):
     "Raise a ValueError with one sentence for an option out of its range"
     check_alpha(alpha)
     if not (_real(tau) and tau >= 0): raise ValueError(f"tau is the relative distance under which neurons merge: a finite number >= 0 (0: exact); got {tau!r}")
     if target_macs is not None and not (_real(target_macs) and 0 < target_macs <= 1):
         raise ValueError(f"target_macs is the fraction of MACs to keep, in (0, 1]; got {target_macs!r}")
-    if reconstruct is not False and target_macs is None:
-        raise ValueError("reconstruct refits the layers that the budget pruned: give target_macs too")
+    if reconstruct is not False and target_macs is None and not drop_blocks:
+        raise ValueError("reconstruct refits the layers that the budget pruned: give target_macs (or drop_blocks) too")
     if multiple is not None and not (isinstance(multiple, int) and not isinstance(multiple, bool) and multiple >= 1):
         raise ValueError(f"multiple rounds pruned widths to a multiple of it: a positive integer such as 8; got {multiple!r}")
     if multiple is not None and target_macs is None: raise ValueError("multiple rounds the widths that the budget pruned: give target_macs too")
+    if drop_blocks is not None and not (isinstance(drop_blocks, int) and not isinstance(drop_blocks, bool) and drop_blocks >= 0):
+        raise ValueError(f"drop_blocks is the largest number of residual blocks to remove: an integer >= 0, or None (off); got {drop_blocks!r}")
     if separate not in ('auto', 'macs', 'latency', None): raise ValueError(f"separate must be 'auto', 'macs', 'latency' or None, not {separate!r}")
     if not (_real(tol) and tol > 0): raise ValueError(f"tol is the largest relative output difference an exact stage may show: a number > 0; got {tol!r}")
 
@@ -171,6 +186,7 @@ def red(model:nn.Module, # A trained model (left untouched)
         target_macs:float=None, # Keep at most this fraction of the multiplications (saliency pruning after the merge)
         reconstruct=False, # With `target_macs`: rank channels and refit on a BN-matched synthetic batch (True, or that batch)
         multiple:int=None, # With `target_macs`: round pruned widths to a multiple of this (e.g. 8) where the clock finds it no slower
+        drop_blocks:int=None, # Remove up to this many residual blocks after the merge, judged on the synthetic batch by damage per time saved
         scaled:bool=False, # Also merge positive multiples through ReLU (Neuron Merging's condition; still exact at tau=0)
         compensate:bool=None, # Data-free bias compensation of approximate merges (default: when tau > 0)
         hash_options:dict=None, # More options for `hash_weights` (bandwidth, zero_snap, overrides, ...)
@@ -180,23 +196,24 @@ def red(model:nn.Module, # A trained model (left untouched)
         latency=(1, 32), # Batch sizes at which input and output are timed (`latency_report`); None: not timed
         progress:bool=True, # Show a progress bar over the stages
        )->REDResult:
-    "RED: fold BN, hash, merge identical (or close) neurons, [prune to `target_macs`, refit], separate; a report per stage"
+    "RED: fold BN, hash, merge identical (or close) neurons, [drop residual blocks], [prune to `target_macs`, refit], separate; a report per stage"
     # long on purpose: the visible stage loop the design asks for: options, loop, and the notes on the result, in reading order
-    check_options(alpha, tau, target_macs, reconstruct, separate, tol, multiple)
+    check_options(alpha, tau, target_macs, reconstruct, separate, tol, multiple, drop_blocks)
     x = example_input.to(model_device(model)) if isinstance(example_input, torch.Tensor) else example_input
     y = check_model(model, x)
     settings = dict(alpha=alpha, tau=tau) | (dict(scaled=True) if scaled else {}) | dict(separate=separate)
     if target_macs is not None: settings['target_macs'] = target_macs
     if reconstruct is not False: settings['reconstruct'] = True
     if multiple is not None: settings['multiple'] = multiple
+    if drop_blocks: settings['drop_blocks'] = drop_blocks
     if stages is not None: settings['stages'] = [s.name for s in stages]
     if not verify: settings['verify'] = False
     before = count_cost(model, x)
     if not before.layers: return REDResult(copy.deepcopy(model), before, before, [], settings, ["nothing to compress: the model has no convolution or linear layer"])
     ctx = SimpleNamespace(dense=model, x=x, alpha=alpha, tau=tau, scaled=scaled, compensate=compensate, hash_options=dict(hash_options or {}),
                           target_macs=target_macs, reconstruct=reconstruct, separate=separate, progress=progress, base_macs=before.macs, models={},
-                          multiple=multiple)
-    stages = red_stages(tau, scaled, target_macs, reconstruct, separate) if stages is None else list(stages)
+                          multiple=multiple, drop_blocks=drop_blocks)
+    stages = red_stages(tau, scaled, target_macs, reconstruct, separate, drop_blocks) if stages is None else list(stages)
     in_bytes = saved_bytes(model)
     records, current, y0 = [], model, y
     bar = tqdm(stages, desc='red', disable=not progress, leave=False)

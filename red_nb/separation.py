@@ -476,18 +476,18 @@ def nc_stats(model:nn.Module, linear:bool=True)->Report:
 # %% ../nbs/03_separation.ipynb #382960cc
 import os
 from .core import CheckpointError, check_zip, error_line, nonfinite_keys, state_dict_mismatch, PadShortcut
-from .channels import ChannelMap
+from .channels import ChannelMap, ZeroBranch
 
 FORMAT = 'red_nb.compressed/2' # /2: split layers store kernel numbers per input channel, in the smallest integer type
 _BUILDERS = {'Conv2d': nn.Conv2d, 'Linear': nn.Linear, 'BatchNorm1d': nn.BatchNorm1d, 'BatchNorm2d': nn.BatchNorm2d,
-             'Identity': nn.Identity, 'SplitConv': SplitConv, 'SplitLinear': SplitLinear, 'ChannelMap': ChannelMap}
+             'Identity': nn.Identity, 'SplitConv': SplitConv, 'SplitLinear': SplitLinear, 'ChannelMap': ChannelMap, 'ZeroBranch': ZeroBranch}
 _ARGS = {'Conv2d': ('in_channels', 'out_channels', 'kernel_size', 'stride', 'padding', 'dilation', 'groups', 'bias', 'padding_mode'),
          'Linear': ('in_features', 'out_features', 'bias'),
          'BatchNorm1d': ('num_features', 'eps', 'momentum', 'affine', 'track_running_stats'),
          'Identity': (),
          'SplitConv': ('in_channels', 'out_channels', 'kernel_size', 'counts', 'stride', 'padding', 'dilation', 'groups', 'bias', 'padding_mode', 'gather'),
          'SplitLinear': ('in_features', 'out_features', 'counts', 'bias', 'gather'),
-         'ChannelMap': ('index', 'out_channels', 'stride')}
+         'ChannelMap': ('index', 'out_channels', 'stride'), 'ZeroBranch': ('out_channels', 'stride', 'channel_dim')}
 _ARGS['BatchNorm2d'] = _ARGS['BatchNorm1d']
 
 def _jsonable(v): return list(v) if isinstance(v, tuple) else v
@@ -498,6 +498,7 @@ def module_args(m:nn.Module)->dict:
     if type(m) is not _BUILDERS.get(name): return None
     if isinstance(m, (SplitConv, SplitLinear)): return copy.deepcopy(m.config)
     if isinstance(m, ChannelMap): return dict(index=list(m.index_list), out_channels=m.out_channels, stride=m.stride)
+    if isinstance(m, ZeroBranch): return dict(out_channels=m.out_channels, stride=m.stride, channel_dim=m.channel_dim)
     if isinstance(m, nn.Conv2d):
         return dict(in_channels=m.in_channels, out_channels=m.out_channels, kernel_size=_jsonable(m.kernel_size), stride=_jsonable(m.stride),
                     padding=_jsonable(m.padding), dilation=_jsonable(m.dilation), groups=m.groups, bias=m.bias is not None, padding_mode=m.padding_mode)
@@ -571,9 +572,9 @@ def _split_stand_in(cls, a):
 
 def _allowed(base:nn.Module)->tuple:
     "The classes that may take the place of `base` in a plan"
-    if isinstance(base, (nn.Conv2d, SplitConv)): return ('Conv2d', 'SplitConv')
-    if isinstance(base, (nn.Linear, SplitLinear)): return ('Linear', 'SplitLinear')
-    if isinstance(base, nn.modules.batchnorm._BatchNorm): return (type(base).__name__, 'Identity')  # Identity: folded away
+    if isinstance(base, (nn.Conv2d, SplitConv)): return ('Conv2d', 'SplitConv', 'Identity', 'ZeroBranch')  # Identity, ZeroBranch: a removed residual branch
+    if isinstance(base, (nn.Linear, SplitLinear)): return ('Linear', 'SplitLinear', 'Identity', 'ZeroBranch')
+    if isinstance(base, nn.modules.batchnorm._BatchNorm): return (type(base).__name__, 'Identity', 'ZeroBranch')  # Identity: folded away
     if isinstance(base, nn.Identity): return ('Identity',)
     if isinstance(base, (PadShortcut, ChannelMap)): return ('ChannelMap',)  # an option-A shortcut after channel surgery
     return ()
