@@ -326,7 +326,7 @@ def plot_merges(model:nn.Module, # A model returned by `merge_neurons` (or any p
     "Output neurons per layer before (grey) and after (red) merging, in network order"
     import matplotlib.pyplot as plt
     rows = list(model.layer_report)
-    if ax is None: _, ax = plt.subplots(figsize=(max(6, 0.16*len(rows)), 3))
+    if ax is None: _, ax = plt.subplots(figsize=(max(8, 0.22*len(rows)), 3.2))
     idx = range(len(rows))
     ax.bar(idx, [r['out_before'] for r in rows], color='lightgray', label='before')
     ax.bar(idx, [r['out_after'] for r in rows], color='tab:red', label='after')
