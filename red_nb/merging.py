@@ -7,8 +7,8 @@ Docs: https://red-nb.github.io/red_nb/merging.html.md"""
 # %% auto #0
 __all__ = ['SCALED_TOL', 'neuron_vectors', 'exact_duplicates', 'similar_neurons', 'relu_mean', 'normal_quadrature',
            'gaussian_mean', 'channel_stats', 'recipe_moments', 'expected_inputs', 'attach_reports',
-           'expected_after_merge', 'group_row', 'block_assign', 'selected_groups', 'merge_neurons', 'merge_to_count',
-           'outgoing_weights', 'red_neurons']
+           'expected_after_merge', 'group_row', 'block_assign', 'selected_groups', 'merge_neurons', 'plot_neurons',
+           'plot_merges', 'merge_to_count', 'outgoing_weights', 'red_neurons']
 
 # %% ../nbs/02_merging.ipynb #3f0a69b4
 import copy, math
@@ -301,6 +301,40 @@ def merge_neurons(model:nn.Module, # A (BN-folded, hashed) model; left untouched
             plans.append(Plan(g, keep, {j: (i, c) for j, (i, c, d) in assign.items()}, expected_after_merge(model, g, assign, compensate, ())))
     new = apply_plans(model, plans)
     return attach_reports(model, new, example_input, groups, plans, rows, f"merge_neurons(tau={tau}{', scaled' if scaled else ''})", cost)
+
+# %% ../nbs/02_merging.ipynb #8c071eae
+def plot_neurons(before:nn.Module, # A model
+                 after:nn.Module, # The same model after `merge_neurons`
+                 layers:list, # Names of linear or convolution layers to draw (each neuron's weights flattened)
+                ):
+    "The weights of `layers` before (top row) and after (bottom row) merging: one row per output neuron"
+    import matplotlib.pyplot as plt
+    fig, axs = plt.subplots(2, len(layers), figsize=(3.2*len(layers), 4.2), squeeze=False)
+    for j, name in enumerate(layers):
+        v = before.get_submodule(name).weight.detach().abs().max().item() or 1.
+        for i, (m, when) in enumerate(((before, 'before'), (after, 'after'))):
+            W = m.get_submodule(name).weight.detach().flatten(1).cpu()
+            axs[i, j].imshow(W, cmap='RdBu_r', vmin=-v, vmax=v)
+            axs[i, j].set_yticks(range(W.shape[0])); axs[i, j].set_xticks(range(W.shape[1]))
+            axs[i, j].tick_params(labelsize=7)
+            axs[i, j].set_title(f"{name} {when}: {W.shape[0]} neurons x {W.shape[1]} inputs", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+def plot_merges(model:nn.Module, # A model returned by `merge_neurons` (or any policy that sets `layer_report`)
+                title:str=None, ax=None):
+    "Output neurons per layer before (grey) and after (red) merging, in network order"
+    import matplotlib.pyplot as plt
+    rows = list(model.layer_report)
+    if ax is None: _, ax = plt.subplots(figsize=(max(8, 0.22*len(rows)), 3.2))
+    idx = range(len(rows))
+    ax.bar(idx, [r['out_before'] for r in rows], color='lightgray', label='before')
+    ax.bar(idx, [r['out_after'] for r in rows], color='tab:red', label='after')
+    ax.set_xticks(list(idx)); ax.set_xticklabels([r['layer'] for r in rows], rotation=90, fontsize=6)
+    removed = sum(r['out_before'] - r['out_after'] for r in rows)
+    ax.set_ylabel('output neurons'); ax.legend(fontsize=8)
+    ax.set_title(title or f"{removed} of {sum(r['out_before'] for r in rows)} output neurons merged away", fontsize=9)
+    return ax.figure
 
 # %% ../nbs/02_merging.ipynb #1723065b
 @torch.no_grad()

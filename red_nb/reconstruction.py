@@ -6,7 +6,8 @@ Docs: https://red-nb.github.io/red_nb/reconstruction.html.md"""
 
 # %% auto #0
 __all__ = ['bn_matching_loss', 'smooth_noise', 'total_variation', 'expand_batch', 'synthetic_batch', 'weights_hash',
-           'synthetic_cache_dir', 'synthetic_cache_path', 'ridge_fit', 'reconstruct', 'synthetic_saliency']
+           'synthetic_cache_dir', 'synthetic_cache_path', 'ridge_fit', 'reconstruct', 'plot_batch', 'plot_refit',
+           'synthetic_saliency']
 
 # %% ../nbs/02b_reconstruction.ipynb #436c1916
 import copy, time, os, json, hashlib, warnings
@@ -307,6 +308,37 @@ def reconstruct(pruned:nn.Module, # A model with some layers' input channels rem
     if missing: raise ValueError(f"reconstruct: layers {sorted(missing)} were not run by the forward pass")
     new.reconstruction_report = Report(rows, title=f"reconstruct(ridge={ridge}, bias={bias}): relative output error per refitted layer on the fitting batch")
     return new
+
+# %% ../nbs/02b_reconstruction.ipynb #c39d2181
+def plot_batch(x:torch.Tensor, # A batch of images (n, 3, h, w), e.g. from `synthetic_batch`
+               n:int=32, # How many to show
+               cols:int=16, title:str=None):
+    "The first `n` images of `x`, each scaled to [0, 1] on its own"
+    import matplotlib.pyplot as plt
+    x = x[:n].detach().float().cpu()
+    lo, hi = x.amin((1, 2, 3), keepdim=True), x.amax((1, 2, 3), keepdim=True)
+    x = ((x - lo) / (hi - lo).clamp_min(1e-12)).permute(0, 2, 3, 1)
+    rows = -(-len(x) // cols)
+    fig, axs = plt.subplots(rows, cols, figsize=(cols * 0.62, rows * 0.62 + (0.35 if title else 0)), squeeze=False)
+    for ax in axs.flat: ax.axis('off')
+    for ax, im in zip(axs.flat, x): ax.imshow(im.squeeze(-1) if im.shape[-1] == 1 else im, cmap='gray')
+    if title: fig.suptitle(title, fontsize=9)
+    fig.tight_layout(pad=0.1)
+    return fig
+
+def plot_refit(report:Report, # `model.reconstruction_report` from `reconstruct`
+               title:str=None, ax=None):
+    "Relative output error of every refitted layer before and after the refit, on the fitting batch"
+    import matplotlib.pyplot as plt
+    rows = list(report)
+    if ax is None: _, ax = plt.subplots(figsize=(max(6, 0.22*len(rows)), 3))
+    idx = range(len(rows))
+    ax.bar([i - 0.2 for i in idx], [r['err_before'] for r in rows], 0.4, color='lightgray', label='pruned')
+    ax.bar([i + 0.2 for i in idx], [r['err_after'] for r in rows], 0.4, color='tab:red', label='refitted')
+    ax.set_xticks(list(idx)); ax.set_xticklabels([r['layer'] for r in rows], rotation=90, fontsize=6)
+    ax.set_ylabel('relative output error'); ax.legend(fontsize=8)
+    ax.set_title(title or report.title, fontsize=9)
+    return ax.figure
 
 # %% ../nbs/02b_reconstruction.ipynb #36fc45d1
 @torch.no_grad()

@@ -6,9 +6,9 @@ Docs: https://red-nb.github.io/red_nb/separation.html.md"""
 
 # %% auto #0
 __all__ = ['GATHERS', 'DENSE_GATHER_MAX', 'FORMAT', 'kernel_groups', 'distinct_kernels', 'module_bytes', 'index_dtype',
-           'input_channel_map', 'local_index', 'global_index', 'SplitConv', 'plant_repeats', 'SplitLinear',
-           'split_cost', 'separate_convs', 'nc_stats', 'module_args', 'model_plan', 'rebuild_model', 'write_model',
-           'saved_bytes', 'save_model', 'load_model', 'plot_savings']
+           'input_channel_map', 'local_index', 'global_index', 'SplitConv', 'plant_repeats', 'plot_split',
+           'SplitLinear', 'split_cost', 'separate_convs', 'nc_stats', 'plot_nc', 'module_args', 'model_plan',
+           'rebuild_model', 'write_model', 'saved_bytes', 'save_model', 'load_model', 'plot_savings']
 
 # %% ../nbs/03_separation.ipynb #be56bc7e
 import copy, io, json, math, warnings
@@ -269,6 +269,41 @@ def plant_repeats(conv:nn.Conv2d, # Modified in place
         w.mul_((torch.rand(w.shape[0], w.shape[1], 1, 1, generator=generator) >= zero_frac).to(w.dtype))
     return conv
 
+# %% ../nbs/03_separation.ipynb #ccb55535
+def plot_split(conv:nn.Conv2d, # A small convolution without groups (a few channels)
+               title:str=None):
+    "Schematic of `SplitConv.from_conv(conv)`: inputs, their distinct kernels (the depthwise step), gathered and summed into the outputs"
+    import matplotlib.pyplot as plt
+    kernels, counts, index = distinct_kernels(conv.weight, conv.groups)
+    c_out, c_in = index.shape
+    counts = [int(n) for n in counts]
+    S, H = sum(counts), max(sum(counts), c_out, c_in)
+    ys = lambda n: [H * (1 - (i + 0.5) / n) for i in range(n)]
+    yi, yk, yo = ys(c_in), ys(S), ys(c_out)
+    first = [sum(counts[:c]) for c in range(c_in)]
+    fig, ax = plt.subplots(figsize=(7, 0.45 * H + 1.2))
+    col = lambda c: plt.cm.tab10(c % 10)
+    for c in range(c_in):
+        ax.add_patch(plt.Rectangle((-0.35, yi[c] - 0.3), 0.7, 0.6, color=col(c), alpha=0.35))
+        ax.text(0, yi[c], f'input {c}', ha='center', va='center', fontsize=8)
+        for s in range(first[c], first[c] + counts[c]): ax.plot([0.35, 1.65], [yi[c], yk[s]], color=col(c), lw=1)
+    v = kernels.abs().max().item() or 1.
+    for s in range(S):
+        k = kernels[s].detach().float().cpu()
+        ax.imshow(k, cmap='RdBu_r', vmin=-v, vmax=v, extent=(1.7, 2.3, yk[s] - 0.3, yk[s] + 0.3), zorder=3)
+    for o in range(c_out):
+        ax.add_patch(plt.Rectangle((3.65, yo[o] - 0.3), 0.7, 0.6, color='lightgrey'))
+        ax.text(4, yo[o], f'output {o}', ha='center', va='center', fontsize=8)
+        for c in range(c_in):
+            s = int(index[o, c])
+            if s >= 0: ax.plot([2.3, 3.65], [yk[s], yo[o]], color=col(c), lw=0.8, alpha=0.8)
+    ax.text(0, H + 0.2, f'{c_in} input channels', ha='center', fontsize=8)
+    ax.text(2, H + 0.2, f'{S} distinct kernels\n(not {c_in * c_out})', ha='center', fontsize=8)
+    ax.text(4, H + 0.2, f'{c_out} outputs: gather + sum', ha='center', fontsize=8)
+    ax.set_xlim(-0.6, 4.6); ax.set_ylim(-0.2, H + 1); ax.set_aspect('auto'); ax.axis('off')
+    if title: ax.set_title(title, fontsize=9)
+    return fig
+
 # %% ../nbs/03_separation.ipynb #f8cdde12
 class SplitLinear(nn.Module):
     "A Linear layer whose repeated values per input column are multiplied once, then gathered and summed (exact)"
@@ -472,6 +507,22 @@ def nc_stats(model:nn.Module, linear:bool=True)->Report:
                          M=int(m.weight.detach().unique().numel()), nc_mean=n.mean().item(), nc_min=int(n.min()), nc_max=int(n.max()),
                          kept=n.sum().item() / (cout * cin_g)))
     return Report(rows, f"n_c per layer of {type(model).__name__}")
+
+# %% ../nbs/03_separation.ipynb #026a2c2c
+def plot_nc(rows, # `nc_stats(model)`, or rows with the same columns (`layer`, `c_out`, `nc_mean`)
+            title:str=None, ax=None):
+    "Distinct kernels per input channel, per layer: C_out when all kernels differ (grey), the mean n_c (blue)"
+    import matplotlib.pyplot as plt
+    rows = list(rows)
+    if ax is None: _, ax = plt.subplots(figsize=(max(6, 0.16*len(rows)), 3))
+    idx = range(len(rows))
+    ax.bar(idx, [r['c_out'] for r in rows], color='lightgray', label='all kernels distinct (C_out)')
+    ax.bar(idx, [r['nc_mean'] for r in rows], color='tab:blue', label='distinct kernels per input channel (mean n_c)')
+    ax.set_xticks(list(idx)); ax.set_xticklabels([r['layer'] for r in rows], rotation=90, fontsize=6)
+    ax.set_ylabel('kernels per input channel'); ax.legend(fontsize=7, loc='upper left')
+    kept = sum(r['nc_mean'] * r['c_in'] for r in rows) / sum(r['c_out'] * r['c_in'] for r in rows)
+    ax.set_title(title or f'{kept:.1%} of the kernels are distinct', fontsize=9)
+    return ax.figure
 
 # %% ../nbs/03_separation.ipynb #382960cc
 import os
