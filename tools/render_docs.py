@@ -3,12 +3,15 @@
 
     python tools/render_docs.py [--no-html]
 
-1. `nbdev-proc-nbs` processes nbs/ into _proc/ (front matter, show_doc, #| exec_doc cells), as `nbdev-docs` would.
+1. `nbdev-proc-nbs` processes nbs/ into _proc/ (front matter, show_doc, #| exec_doc cells), as `nbdev-docs` would;
+   any error it reports is printed and the script exits with a non-zero code.
 2. Each processed notebook becomes Markdown (prose, code without its #| directives, outputs, images),
-   then a standalone HTML page in _docs/ through Debian's `pandoc`.
+   then a standalone HTML page in _docs/ through Debian's `pandoc`, styled by tools/docs.css, with the
+   sections and pages of nbs/sidebar.yml (the order Quarto uses too) in a navigation column.
+   Symbol links that nbdev points at the published site go to the local pages instead.
 3. The index page also becomes README.md (GitHub Markdown), as `nbdev-readme` would.
 On a machine with Quarto, `nbdev-docs` / `nbdev-readme` do the same with the real theme."""
-import base64, json, subprocess, sys, yaml
+import base64, html, json, os, re, subprocess, sys, textwrap, tomllib, yaml
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +25,7 @@ def directives(src):
     while lines and lines[0].startswith('#|'):
         key, _, val = lines.pop(0)[2:].strip().partition(':')
         dirs[key.strip()] = val.strip()
-    return dirs, '\n'.join(lines).strip()
+    return dirs, textwrap.dedent('\n'.join(lines)).strip()  # dedent: a hidden `if needs(...):` line leaves its body indented
 
 def output_md(o, images, stem):
     "One cell output as Markdown; PNGs are written next to the pages"
@@ -51,26 +54,90 @@ def notebook_md(nb, images, stem):
             parts += [output_md(o, images, stem) for o in c.get('outputs', [])]
     return front, '\n\n'.join(p for p in parts if p) + '\n'
 
+def doc_url():
+    "The published site's address, which nbdev writes into symbol links"
+    urls = tomllib.loads((ROOT/'pyproject.toml').read_text())['project'].get('urls', {})
+    return urls.get('Documentation', '').rstrip('/') + '/'
+
+def clean_md(md, up):
+    """Notebook-defined types without `__main__.`, torch's layer classes by their public name, and symbol links
+    to the published site made relative (`up`: '../' per folder level of the page)"""
+    md = md.replace(WARNING, '').replace('__main__.', '')
+    md = re.sub(r'\btorch\.nn\.modules\.[a-z_]+\.(\w+)', r'torch.nn.\1', md)
+    md = re.sub(r'\btorch\.fx\.graph_module\.(\w+)', r'torch.fx.\1', md)
+    url = doc_url()
+    return md.replace(url, up) if url != '/' else md
+
+def page_name(nb):
+    "nbs/01_hashing.ipynb -> hashing.html; nbs/tutorials/x.ipynb -> tutorials/x.html (nbdev drops the number prefix)"
+    nb = Path(nb)
+    stem = 'index' if nb.stem == 'index' else re.sub(r'^\d+[a-z]?_', '', nb.stem)
+    return str(nb.parent/f'{stem}.html') if str(nb.parent) != '.' else f'{stem}.html'
+
+def sidebar():
+    "[(section title or None, [notebook paths relative to nbs/])] from nbs/sidebar.yml"
+    items = yaml.safe_load((ROOT/'nbs'/'sidebar.yml').read_text())['website']['sidebar']['contents']
+    out = []
+    for o in items:
+        if isinstance(o, dict): out.append((o['section'], [str(p) for p in o.get('contents', []) if str(p).endswith('.ipynb')]))
+        elif str(o).endswith('.ipynb'): out.append((None, [str(o)]))
+    return out
+
+def check_sidebar(sections, proc):
+    "Every processed notebook is listed once in the sidebar, and every listed one exists"
+    listed = [p for _, nbs in sections for p in nbs]
+    found = sorted(str(p.relative_to(proc)) for p in proc.rglob('*.ipynb') if not any(q.startswith(('.', '_')) for q in p.relative_to(proc).parts))
+    problems = [f"{p} is listed twice" for p in set(listed) if listed.count(p) > 1]
+    problems += [f"{p} is in nbs/sidebar.yml but not in nbs/" for p in listed if p not in found]
+    problems += [f"{p} is missing from nbs/sidebar.yml" for p in found if p not in listed]
+    if problems: sys.exit("render_docs: " + '; '.join(problems))
+
+def nav_html(sections, titles, here):
+    "The navigation column: sections of the sidebar, the current page marked"
+    up = '../' * here.count('/')
+    rows = []
+    for sec, nbs in sections:
+        links = ''.join(f'<li{" class=current" if page_name(p) == here else ""}><a href="{up}{page_name(p)}">{html.escape(titles[p])}</a></li>' for p in nbs)
+        rows.append((f'<p class="nav-section">{html.escape(sec)}</p>' if sec else '') + f'<ul>{links}</ul>')
+    return f'<nav id="site-nav">{"".join(rows)}</nav>'
+
+def proc_nbs():
+    "Run `nbdev-proc-nbs`; print what it reported and exit non-zero when it failed"
+    r = subprocess.run(['nbdev-proc-nbs', '--n-workers', '1'], cwd=ROOT, capture_output=True, text=True)
+    noise = ('sudo: not found', 'Quarto is not installed', 'Installing or upgrading quarto', 'Please download and install Quarto')
+    report = '\n'.join(l for l in (r.stdout + r.stderr).splitlines() if l.strip() and not any(n in l for n in noise))  # it tries to install Quarto first
+    failed = r.returncode != 0 or re.search(r'^(Traceback|\w*(Error|Exception)\b)', report, re.M)
+    if report: print(report, file=sys.stderr)
+    if failed: sys.exit(f"render_docs: nbdev-proc-nbs failed (exit code {r.returncode}); see above")
+
 def pandoc(md, *args): subprocess.run(['pandoc', '-f', 'markdown', *args], input=md, text=True, check=True)
 
-def main(html=True):
-    subprocess.run(['nbdev-proc-nbs', '--n-workers', '1'], cwd=ROOT, check=True, capture_output=True)
+def main(html_pages=True):
+    proc_nbs()
     proc, dest = ROOT/'_proc', ROOT/'_docs'
     images = dest/'images'; images.mkdir(parents=True, exist_ok=True)
-    pages = []
-    for f in sorted(proc.glob('*.ipynb'), key=lambda p: (p.stem != 'index', p.stem)):
-        front, md = notebook_md(json.loads(f.read_text()), images, f.stem)
-        name = 'index' if f.stem == 'index' else f.stem.split('_', 1)[-1]
-        pages.append((name, front.get('title', name), front, md.replace(WARNING, '')))
-    nav = ' | '.join(f'<a href="{n}.html">{t}</a>' for n, t, _, _ in pages)
-    for name, title, front, md in pages:
-        if name == 'index':
-            head = f"# {title}\n\n" + (f"> {front['description']}\n\n" if front.get('description') else '')
-            pandoc(head + md, '-t', 'gfm', '--wrap=preserve', '-o', str(ROOT/'README.md'))
-        if html:
+    for f in images.glob('*.png'): f.unlink()
+    sections = sidebar()
+    check_sidebar(sections, proc)
+    pages, titles = [], {}
+    for _, nbs in sections:
+        for p in nbs:
+            name = page_name(p)
+            front, md = notebook_md(json.loads((proc/p).read_text()), images, name.replace('/', '_')[:-5])
+            titles[p] = front.get('title', Path(name).stem)
+            pages.append((p, name, front, clean_md(md, '../' * name.count('/'))))
+    css = ROOT/'tools'/'docs.css'
+    for p, name, front, md in pages:
+        if name == 'index.html':
+            head = f"# {titles[p]}\n\n" + (f"> {front['description']}\n\n" if front.get('description') else '')
+            readme = clean_md(md, doc_url())  # README links go to the published site
+            pandoc(head + readme, '-t', 'gfm', '--wrap=preserve', '-o', str(ROOT/'README.md'))
+        if html_pages:
+            out = dest/name; out.parent.mkdir(parents=True, exist_ok=True)
             pandoc(md, '-t', 'html5', '-s', '--toc', '--self-contained', '--mathml', '--resource-path', f'{dest}:{proc}',
-                   '--metadata', f'title={title}', '--metadata', f"subtitle={front.get('description', '')}",
-                   '-V', f'include-before=<nav>{nav}</nav>', '-o', str(dest/f'{name}.html'))
-    print(f"README.md" + (f" and {len(pages)} pages in {dest}" if html else ''))
+                   '--css', str(css), '--metadata', f'title={titles[p]}', '--metadata', f"subtitle={front.get('description', '')}",
+                   '--metadata', 'pagetitle=' + (titles[p] if name == 'index.html' else f'{titles[p]} – red_nb'),
+                   '-V', f'include-before={nav_html(sections, titles, name)}', '-o', str(out))
+    print(f"README.md" + (f" and {len(pages)} pages in {dest}" if html_pages else ''))
 
-if __name__ == '__main__': main(html='--no-html' not in sys.argv)
+if __name__ == '__main__': main(html_pages='--no-html' not in sys.argv)
