@@ -141,7 +141,7 @@ def main(html_pages=True):
             name = page_name(p)
             front, md = notebook_md(json.loads((proc/p).read_text()), images, name.replace('/', '_')[:-5])
             titles[p] = front.get('title', Path(name).stem)
-            pages.append((p, name, front, clean_md(md, '../' * name.count('/'))))
+            pages.append((p, name, front, md))
     css = ROOT/'tools'/'docs.css'
     for p, name, front, md in pages:
         if name == 'index.html':
@@ -149,6 +149,7 @@ def main(html_pages=True):
             readme = clean_md(md, doc_url())  # README links go to the published site
             pandoc(head + readme, '-t', 'gfm', '--wrap=preserve', '-o', str(ROOT/'README.md'))
         if html_pages:
+            md = clean_md(md, '../' * name.count('/'))
             out = dest/name; out.parent.mkdir(parents=True, exist_ok=True)
             pandoc(md, '-t', 'html5', '-s', '--toc', '--self-contained', '--mathml', '--resource-path', f'{dest}:{proc}',
                    '--css', str(css), '--metadata', f'title={titles[p]}', '--metadata', f"subtitle={front.get('description', '')}",
