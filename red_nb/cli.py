@@ -158,7 +158,9 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
              alpha:float=ALPHA, # Hashing bandwidth, in units of each layer's weight std
              tau:float=0., # Merge neurons within this relative distance (0: identical only, exact)
              target_macs:float=None, # Keep at most this fraction of the multiplications (data-free saliency pruning after the exact merge)
-             reconstruct:bool=False, # With --target-macs: rank and refit on inputs synthesised from the BN statistics (about 30 s on a CPU)
+             reconstruct:bool=False, # With --target-macs: rank and refit on inputs synthesised from the BN statistics (about 60 s on a CPU, cached)
+             target_agreement:float=None, # Instead of a fixed --target-macs: the largest reduction whose top-1 agreement with the input on held-out synthetic inputs stays at this (implies --reconstruct; --target-macs is then the floor)
+             distill:float=None, # Minutes of distillation to the input's outputs on synthetic inputs after the refit (implies --reconstruct)
              separate:str='auto', # Separation mode: auto (split where the whole network is measured no slower), macs, latency, or none
              format:str='state', # Output file type: state (red_nb's own, read by load_model), pt2 (torch.export) or onnx (ONNX Runtime); pt2 and onnx run without red_nb
              out:str=None, # Output file (default: <model>_red.pt, .pt2 or .onnx in the current folder); an existing regular file there is overwritten, with a notice
@@ -171,7 +173,9 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
     if format == 'onnx':
         try: require('onnx'); require('onnxruntime')
         except ImportError as e: raise CliError(str(e)) from None
-    if reconstruct and target_macs is None: raise CliError("--reconstruct refits the layers that --target-macs pruned: give --target-macs too")
+    if target_agreement is not None or distill is not None: reconstruct = True
+    if distill is not None and target_macs is None and target_agreement is None: raise CliError("--distill trains the network that --target-macs pruned: give --target-macs (or --target-agreement) too")
+    if reconstruct and target_macs is None and target_agreement is None: raise CliError("--reconstruct refits the layers that --target-macs pruned: give --target-macs too")
     dev = check_device(device)
     net, shape, is_cifar, inputs = load_cli_model(model, arch, weights)
     if eval and not is_cifar: raise CliError("--eval measures CIFAR-10 accuracy, for the CIFAR ResNets only")
@@ -180,7 +184,7 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
     net = net.to(dev)
     x = torch.randn(8, *shape, generator=torch.Generator().manual_seed(0)).to(dev)
     res = red(net, x, alpha=alpha, tau=tau, target_macs=target_macs, separate=None if separate == 'none' else separate,
-              reconstruct=reconstruct, progress=sys.stderr.isatty())  # no progress bar in logs
+              reconstruct=reconstruct, target_agreement=target_agreement, distill=distill, progress=sys.stderr.isatty())  # no progress bar in logs
     print(res.summary())
     if eval:
         for label, ds in (('test', cifar10()), ('exact100', cifar10_exact100())):
