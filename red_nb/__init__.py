@@ -10,11 +10,11 @@ from .zoo import fashion_mnist, LeNet300100, FashionCNN, lenet_300_100, fashion_
 from .hashing import ALPHA, hash_tensor, hash_weights, hash_columns, alpha_sweep, plot_kde
 from .merging import merge_neurons, red_neurons
 from .budget import channel_saliency, saliency_prune
-from .reconstruction import synthetic_batch, reconstruct, synthetic_saliency
+from .reconstruction import synthetic_batch, reconstruct, synthetic_saliency, distill
 from .depth import residual_blocks, remove_blocks, drop_blocks
 from .baselines import l1_prune, neuron_merging
 from .separation import SplitConv, SplitLinear, separate_convs, nc_stats, save_model, load_model
-from .evaluation import (Stage, red_stages, REDResult, red, red_columns,
+from .evaluation import (Stage, red_stages, REDResult, red, red_columns, synthetic_agreement,
                          compare_methods, summary_table, plot_pareto, run_benchmark)
 from .export import export_model, check_export
 from .training import fine_tune
@@ -34,7 +34,8 @@ __all__ = [
     # RED's stages and the data-free budget
     'ALPHA', 'hash_tensor', 'hash_weights', 'hash_columns', 'alpha_sweep', 'plot_kde',
     'merge_neurons', 'red_neurons', 'channel_saliency', 'saliency_prune',
-    'synthetic_batch', 'reconstruct', 'synthetic_saliency', 'residual_blocks', 'remove_blocks', 'drop_blocks',
+    'synthetic_batch', 'reconstruct', 'synthetic_saliency', 'distill', 'synthetic_agreement',
+    'residual_blocks', 'remove_blocks', 'drop_blocks',
     'SplitConv', 'SplitLinear', 'separate_convs', 'nc_stats', 'save_model', 'load_model',
     # the pipeline and the comparison
     'Stage', 'red_stages', 'REDResult', 'red', 'red_columns',

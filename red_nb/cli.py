@@ -172,8 +172,10 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
              alpha:float=ALPHA, # Hashing bandwidth, in units of each layer's weight std
              tau:float=0., # Merge neurons within this relative distance (0: identical only, exact)
              target_macs:float=None, # Keep at most this fraction of the multiplications (data-free saliency pruning after the exact merge)
-             reconstruct:bool=False, # With --target-macs: rank and refit on inputs synthesised from the BN statistics (about 30 s on a CPU)
+             reconstruct:bool=False, # With --target-macs: rank and refit on inputs synthesised from the BN statistics (about 60 s on a CPU, cached)
              multiple:int=None, # With --target-macs: round each pruned width to a multiple of this (e.g. 8) where the clock finds it no slower
+             target_agreement:float=None, # Instead of a fixed --target-macs: the largest reduction whose top-1 agreement with the input on held-out synthetic inputs stays at this (implies --reconstruct; --target-macs is then the floor)
+             distill:float=None, # Minutes of distillation to the input's outputs on synthetic inputs after the refit (implies --reconstruct)
              separate:str='auto', # Separation mode: auto (split where a layer is measured faster and the whole network no slower), macs, latency, or none
              drop_blocks:int=None, # Remove up to this many whole residual blocks, judged on inputs synthesised from the BN statistics (data-free)
              format:str='state', # Output file type: state (red_nb's own, read by load_model), pt2 (torch.export) or onnx (ONNX Runtime); pt2 and onnx run without red_nb
@@ -187,8 +189,10 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
     if format == 'onnx':
         try: require('onnx'); require('onnxruntime')
         except ImportError as e: raise CliError(str(e)) from None
-    if reconstruct and target_macs is None: raise CliError("--reconstruct refits the layers that --target-macs pruned: give --target-macs too")
-    if multiple is not None and target_macs is None: raise CliError("--multiple rounds the widths that --target-macs pruned: give --target-macs too")
+    if target_agreement is not None or distill is not None: reconstruct = True
+    if distill is not None and target_macs is None and target_agreement is None: raise CliError("--distill trains the network that --target-macs pruned: give --target-macs (or --target-agreement) too")
+    if reconstruct and target_macs is None and target_agreement is None: raise CliError("--reconstruct refits the layers that --target-macs pruned: give --target-macs too")
+    if multiple is not None and target_macs is None and target_agreement is None: raise CliError("--multiple rounds the widths that --target-macs pruned: give --target-macs too")
     dev = check_device(device)
     net, shape, is_cifar, inputs = load_cli_model(model, arch, weights)
     if eval and not is_cifar: raise CliError("--eval measures CIFAR-10 accuracy, for the CIFAR ResNets only")
@@ -197,7 +201,7 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
     net = net.to(dev)
     x = torch.randn(8, *shape, generator=torch.Generator().manual_seed(0)).to(dev)
     res = red(net, x, alpha=alpha, tau=tau, target_macs=target_macs, separate=None if separate == 'none' else separate,
-              reconstruct=reconstruct, multiple=multiple, drop_blocks=drop_blocks, progress=sys.stderr.isatty())  # no progress bar in logs
+              reconstruct=reconstruct, multiple=multiple, drop_blocks=drop_blocks, target_agreement=target_agreement, distill=distill, progress=sys.stderr.isatty())  # no progress bar in logs
     print(res.summary())
     if eval:
         print('\n'.join(accuracy_lines(net, res.model, dict(test=cifar10(), exact100=cifar10_exact100()))))

@@ -7,10 +7,10 @@ Docs: https://red-nb.github.io/red_nb/reconstruction.html.md"""
 # %% auto #0
 __all__ = ['bn_matching_loss', 'smooth_noise', 'total_variation', 'expand_batch', 'synthetic_batch', 'weights_hash',
            'synthetic_cache_dir', 'synthetic_cache_path', 'ridge_fit', 'reconstruct', 'plot_batch', 'plot_refit',
-           'synthetic_saliency']
+           'synthetic_saliency', 'augment_batch', 'distill']
 
 # %% ../nbs/02b_reconstruction.ipynb #436c1916
-import copy, time, os, json, hashlib, warnings
+import copy, time, os, json, math, hashlib, warnings
 from pathlib import Path
 import torch
 import torch.nn as nn
@@ -255,20 +255,57 @@ def _changed_layers(pruned, reference):
         if m.weight.shape[1] < r.weight.shape[1]: out.append(name)
     return out
 
+def _run_order(model, x):
+    "Names of the Conv2d/Linear layers of `model` in the order a forward pass on `x` runs them"
+    order, hooks = [], []
+    try:
+        for n, m in model.named_modules():
+            if isinstance(m, (nn.Conv2d, nn.Linear)): hooks.append(m.register_forward_pre_hook(lambda m, i, n=n: order.append(n)))
+        model(x)
+    finally:
+        for h in hooks: h.remove()
+    return list(dict.fromkeys(order))
+
+def _downstream_layers(pruned, reference, x):
+    "Every ungrouped Conv2d/Linear of `pruned` that runs at or after the first layer that differs in shape from `reference`'s (run order on `x`)"
+    _changed_layers(pruned, reference)  # the same checks
+    ref, mods = dict(reference.named_modules()), dict(pruned.named_modules())
+    order = [n for n in _run_order(pruned, x) if getattr(mods[n], 'groups', 1) == 1]
+    diff = [i for i, n in enumerate(order) if mods[n].weight.shape != ref[n].weight.shape]
+    return order[diff[0]:] if diff else []
+
+def _kept_outputs(y_pruned, y_ref):
+    "For each output channel of the pruned layer (columns of `y_pruned`), the reference channel it correlates best with"
+    z = lambda y: (y.double() - y.double().mean(0)) / y.double().std(0).clamp_min(1e-12)
+    return (z(y_pruned).T @ z(y_ref)).argmax(1)
+
+
 # %% ../nbs/02b_reconstruction.ipynb #884c95fc
+def _output_matches(pruned, reference, names, targets, x):
+    "{name: reference channel of each output channel} for the layers `names`, which have fewer outputs than the reference's"
+    if not names: return {}
+    outs, hooks = {}, []
+    try:
+        for n in names: hooks.append(pruned.get_submodule(n).register_forward_hook(lambda m, i, o, n=n: outs.__setitem__(n, _targets(m, o))))
+        pruned(x)
+    finally:
+        for h in hooks: h.remove()
+    return {n: _kept_outputs(outs[n], targets[n].to(outs[n].device)) for n in names}
+
 @torch.no_grad()
 def reconstruct(pruned:nn.Module, # A model with some layers' input channels removed (left untouched)
                 reference:nn.Module, # The model to imitate, with the same layer names (e.g. `fold_bn(dense)`)
                 x:torch.Tensor, # The (synthetic) batch to fit on
-                layers:list=None, # Names of the layers to refit (default: every layer that lost inputs)
+                layers=None, # Names of the layers to refit; None: every layer that lost inputs; 'downstream': every layer from the first change on
                 ridge:float=1e-3, # Relative ridge penalty
                 bias:bool=True, # Refit the bias too (else it is kept)
                 progress:bool=False)->nn.Module:
-    "A copy of `pruned` whose `layers` are refitted in sequence so that their outputs on `x` match `reference`'s"
+    "A copy of `pruned` whose `layers` are refitted in sequence so that their outputs on `x` match `reference`'s (on the refitted network's own inputs)"
     # long on purpose: hooks and refits share the per-layer targets of one pass; the steps are the nested helpers
     new = copy.deepcopy(pruned).eval()
     reference = reference.eval()
-    layers = _changed_layers(new, reference) if layers is None else list(layers)
+    xd = x.to(model_device(new))
+    layers = (_changed_layers(new, reference) if layers is None else _downstream_layers(new, reference, xd) if layers == 'downstream' else list(layers))
     mods = dict(new.named_modules())
     for name in layers:
         if name not in mods or not isinstance(mods[name], (nn.Conv2d, nn.Linear)): raise ValueError(f"reconstruct: {name!r} is not a Conv2d or Linear layer of the pruned model")
@@ -281,6 +318,7 @@ def reconstruct(pruned:nn.Module, # A model with some layers' input channels rem
         reference(x.to(model_device(reference)))
     finally:
         for h in hooks: h.remove()
+    keep = _output_matches(new, reference, [n for n in layers if mods[n].weight.shape[0] != reference.get_submodule(n).weight.shape[0]], targets, xd)
     rows = []
     bar = tqdm(total=len(layers), desc='reconstruct', disable=not progress, leave=False)
     def refit(name):
@@ -288,6 +326,7 @@ def reconstruct(pruned:nn.Module, # A model with some layers' input channels rem
             a = inp[0]
             X = _patches(m, a) if isinstance(m, nn.Conv2d) else a
             Y = targets[name].to(X.device)
+            if name in keep: Y = Y[:, keep[name].to(Y.device)]  # a layer with fewer outputs: its kept channels
             err0 = relative_l2(Y, _targets(m, _run(m, a)))
             if bias: W, b = ridge_fit(X, Y, ridge, bias=True)
             else:
@@ -300,7 +339,7 @@ def reconstruct(pruned:nn.Module, # A model with some layers' input channels rem
         return f
     try:
         for name in layers: hooks.append(mods[name].register_forward_pre_hook(refit(name)))
-        new(x.to(model_device(new)))
+        new(xd)
     finally:
         for h in hooks: h.remove()
         bar.close()
@@ -375,3 +414,56 @@ def synthetic_saliency(model:nn.Module, # A BN-folded model
                 e = F.conv2d(aj, m.weight[:, cols], None, m.stride, m.padding, m.dilation) if isinstance(m, nn.Conv2d) else F.linear(aj, m.weight[:, cols])
                 new[gid][j] += (e.double().pow(2).mean(dim=dims) / var_out).mean()
     return {gid: (g, new.get(gid, s), m) for gid, (g, s, m) in sal.items()}
+
+# %% ../nbs/02b_reconstruction.ipynb #78732669
+def augment_batch(x:torch.Tensor, # A batch of inputs (N, C, H, W)
+                  generator=None, # A CPU `torch.Generator` (the draws)
+                  shift:int=4, # Largest circular shift in pixels (the same for the whole batch)
+                  mix:float=0.6, # Each input is mixed with another one of the batch with a weight drawn in [0, mix)
+                 )->torch.Tensor:
+    "`x` with a random mirror per input, a random shift, and a random mix with another input of the batch"
+    n = x.shape[0]
+    flip = (torch.rand(n, generator=generator) < 0.5).to(x.device)[:, None, None, None]
+    x = torch.where(flip, x.flip(3), x)
+    dy, dx = torch.randint(-shift, shift + 1, (2,), generator=generator).tolist()
+    x = torch.roll(x, (dy, dx), (2, 3))
+    w = (torch.rand(n, 1, 1, 1, generator=generator) * mix).to(x.device)
+    return (1 - w) * x + w * x[torch.randperm(n, generator=generator).to(x.device)]
+
+def _distill_loss(ys, yt, loss, temperature):
+    "KL divergence of the student's softened logits from the teacher's (times T^2), or the MSE of the logits"
+    if loss == 'mse': return F.mse_loss(ys, yt)
+    t = temperature
+    return F.kl_div(F.log_softmax(ys / t, 1), F.log_softmax(yt / t, 1), log_target=True, reduction='batchmean') * t * t
+
+def distill(student:nn.Module, # The compressed model, trained in place (left in eval mode)
+            teacher:nn.Module, # The dense model whose outputs it learns (left untouched)
+            x:torch.Tensor, # The synthetic batch (augmented at every step with `augment_batch`)
+            minutes:float=1., # Time budget
+            lr:float=1e-5, # Adam learning rate (cosine schedule over the time budget)
+            loss:str='kl', # 'kl' (softened logits at `temperature`) or 'mse' (logits)
+            temperature:float=4.,
+            batch_size:int=32, # Inputs per step, drawn from `x`
+            seed:int=0, # Seed of the draws and augmentations
+            max_steps:int=None, # Also stop after this many steps
+            progress:bool=True)->Report:
+    "Train `student` to reproduce `teacher`'s logits on augmented synthetic inputs for `minutes`; the loss history"
+    if loss not in ('kl', 'mse'): raise ValueError(f"distill: loss must be 'kl' or 'mse', not {loss!r}")
+    if not minutes > 0: raise ValueError(f"distill: minutes must be > 0, not {minutes!r}")
+    gen, budget, dev = torch.Generator().manual_seed(seed), 60. * minutes, model_device(student)
+    restore = _freeze(teacher)
+    opt = torch.optim.Adam([p for p in student.parameters() if p.requires_grad], lr=lr)
+    student.train(); rows, t0, step = [], time.perf_counter(), 0
+    bar = tqdm(total=round(budget), desc='distill', unit='s', disable=not progress, leave=False)
+    try:
+        while (el := time.perf_counter() - t0) < budget and (max_steps is None or step < max_steps):
+            for g in opt.param_groups: g['lr'] = lr * 0.5 * (1 + math.cos(math.pi * el / budget))
+            xb = augment_batch(x[torch.randint(0, len(x), (batch_size,), generator=gen)], gen).to(dev)
+            with torch.no_grad(): yt = teacher(xb)
+            l = _distill_loss(student(xb), yt, loss, temperature)
+            opt.zero_grad(set_to_none=True); l.backward(); opt.step(); step += 1
+            rows.append(dict(step=step, loss=l.item(), seconds=round(time.perf_counter() - t0, 2)))
+            bar.update(min(round(rows[-1]['seconds']), bar.total) - bar.n); bar.set_postfix(loss=f"{l.item():.4f}")
+    finally:
+        restore(); student.eval(); bar.close()
+    return Report(rows, title=f"distill({loss}, lr={lr}): {step} steps in {time.perf_counter() - t0:.1f} s")

@@ -1,0 +1,103 @@
+"""The data-free strong path on CIFAR ResNet-56: red(target_macs=t, reconstruct=True) and each lever on top of it.
+
+For each variant, target and seed: `red(model, x, target_macs=t, reconstruct=<synthetic batch of that seed>, separate=None,
+**variant)`; one row with the MACs and mult+add removed, the accuracy change and the top-1 agreement against the dense
+model on the first `--n-test` images of the JPEG-rebuilt test set, and red's seconds (the synthetic batch excluded: it is
+synthesised once per seed, cached, and its seconds are recorded apart). Variants:
+
+    base          the refit of the layers that lost inputs (red's default strong path)
+    downstream    refit='downstream': every conv/linear after the first change
+    steps2/4      steps=2/4: prune in 2/4 steps with a refit after each
+    distill1/2    distill=1/2: 1/2 minutes of distillation to the dense logits on augmented synthetic inputs
+    agree99       target_agreement=0.99 (the target is the floor of the search)
+    n128          a synthetic batch of 128 inputs (32 optimised, 4 copies each) instead of 64 (twice the synthesis time)
+
+    python bench/strong_path.py --variants base,downstream --targets 0.6 --seeds 0 --n-test 2000 --out strong_path_2000
+
+Writes bench/results/<out>.json (`red_nb.evaluation.write_result`) after every row. One thread (torch.set_num_threads(1))."""
+import time
+import torch
+
+from common import RESULTS, parser
+
+VARIANTS = dict(base={}, downstream=dict(refit='downstream'), steps2=dict(steps=2), steps4=dict(steps=4),
+                distill1=dict(distill=1.), distill2=dict(distill=2.), distill4=dict(distill=4.),
+                agree99=dict(target_agreement=0.99), agree98=dict(target_agreement=0.98),
+                n128=dict(syn=dict(n=128)), n128_steps2=dict(syn=dict(n=128), steps=2))
+
+@torch.no_grad()
+def predictions(model, x, bs=500):
+    "Top-1 predictions of `model` on the tensor `x`"
+    return torch.cat([model.eval()(x[i:i + bs]).argmax(1) for i in range(0, len(x), bs)])
+
+def end_to_end(m, x, target, X, Y, p0, dense, a, env):
+    "Seconds of the default strong path, cold (an empty cache folder) and cached; one row each"
+    import os, tempfile
+    from red_nb.evaluation import red, write_result
+    rows, old = [], os.environ.get('XDG_CACHE_HOME')
+    with tempfile.TemporaryDirectory() as d:
+        os.environ['XDG_CACHE_HOME'] = d
+        try:
+            for run in ('cold', 'cached'):
+                t = time.perf_counter(); r = red(m, x, target_macs=target, reconstruct=True, progress=False); sec = time.perf_counter() - t
+                pr = predictions(r.model, X)
+                row = dict(variant=f'end_to_end_{run}', target=target, seed=0, macs_removed=1 - r.after.macs / r.before.macs,
+                           flops_removed=1 - r.after.flops / r.before.flops, dacc=(pr == Y).float().mean().item() - dense,
+                           agreement=(pr == p0).float().mean().item(), seconds=sec, **{f's_{k}': v for k, v in r.seconds.items()})
+                print(row, flush=True); rows.append(row)
+        finally:
+            if old is None: os.environ.pop('XDG_CACHE_HOME')
+            else: os.environ['XDG_CACHE_HOME'] = old
+    write_result(RESULTS/f'{a.out}.json', a.out, rows, dict(n_test=a.n_test, dense_acc=dense, threads=1,
+                 title=f"ResNet-56: red(target_macs={target}, reconstruct=True) end to end, with an empty cache and with the batch cached"), seeds=[0], env=env)
+
+def main():
+    p = parser(__doc__)
+    p.add_argument('--variants', default='base', help='comma-separated names of VARIANTS')
+    p.add_argument('--targets', default='0.74,0.6,0.471', help='comma-separated target_macs values')
+    p.add_argument('--seeds', default='0', help='comma-separated seeds of the synthetic batch')
+    p.add_argument('--n-test', type=int, default=2000, help='first test images to evaluate on')
+    p.add_argument('--out', default='strong_path', help='result name (bench/results/<out>.json)')
+    p.add_argument('--end-to-end', action='store_true', help="instead: time red(model, x, target_macs=<first target>, reconstruct=True) with red's "
+                   "other defaults, once with an empty synthetic-batch cache and once with it filled")
+    a = p.parse_args()
+    torch.set_num_threads(1)
+    from red_nb.core import cifar_resnet, cifar10
+    from red_nb.evaluation import red, environment, write_result
+    from red_nb.reconstruction import synthetic_batch
+    env = environment()
+    m = cifar_resnet(56, pretrained=True).eval()
+    x = torch.randn(8, 3, 32, 32, generator=torch.Generator().manual_seed(0))
+    ds = cifar10()
+    X = torch.stack([ds[i][0] for i in range(a.n_test)]); Y = torch.tensor([ds[i][1] for i in range(a.n_test)])
+    p0 = predictions(m, X); dense = (p0 == Y).float().mean().item()
+    seeds = [int(s) for s in a.seeds.split(',')]
+    batches, syn_seconds = {}, {}
+    def batch(s, syn):
+        "The synthetic batch of seed `s` and settings `syn` (cached on disk and here)"
+        key = (s, tuple(sorted(syn.items())))
+        if key not in batches:
+            t = time.perf_counter(); batches[key] = synthetic_batch(m, seed=s, cache=True, progress=False, **syn)
+            syn_seconds[f'{s} {syn}'] = time.perf_counter() - t
+        return batches[key]
+    rows = []
+    if a.end_to_end: return end_to_end(m, x, float(a.targets.split(',')[0]), X, Y, p0, dense, a, env)
+    settings = dict(n_test=a.n_test, dense_acc=dense, threads=1,
+                    title=f"ResNet-56, first {a.n_test} test images (dense {dense:.2%}): the strong path and its levers")
+    for v in a.variants.split(','):
+        for target in (float(t) for t in a.targets.split(',')):
+            for s in seeds:
+                kw = dict(VARIANTS[v]); xs = batch(s, kw.pop('syn', {}))
+                t = time.perf_counter()
+                r = red(m, x, target_macs=target, reconstruct=xs, separate=None, latency=None, progress=False, **kw)
+                sec = time.perf_counter() - t
+                pr = predictions(r.model, X)
+                row = dict(variant=v, target=target, seed=s, chosen_target=r.settings.get('target_macs'),
+                           macs_removed=1 - r.after.macs / r.before.macs, flops_removed=1 - r.after.flops / r.before.flops,
+                           dacc=(pr == Y).float().mean().item() - dense, agreement=(pr == p0).float().mean().item(), seconds=sec)
+                print({k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}, flush=True); rows.append(row)
+                write_result(RESULTS/f'{a.out}.json', a.out, rows, settings, seeds=seeds, env=env,
+                             extra=dict(synthetic_seconds=syn_seconds, variants={k: VARIANTS[k] for k in a.variants.split(',')}))
+    print(f"wrote {RESULTS/f'{a.out}.json'}")
+
+if __name__ == '__main__': main()
