@@ -147,6 +147,7 @@ def main(html_pages=True):
         if name == 'index.html':
             head = f"# {titles[p]}\n\n" + (f"> {front['description']}\n\n" if front.get('description') else '')
             readme = clean_md(md, doc_url())  # README links go to the published site
+            readme = re.sub(r'!\[[^\]]*\]\(images/([^)]+)\)', lambda m: f"![]({doc_url()}images/{m.group(1)})", readme)  # figures: the site's copies
             pandoc(head + readme, '-t', 'gfm', '--wrap=preserve', '-o', str(ROOT/'README.md'))
         if html_pages:
             md = clean_md(md, '../' * name.count('/'))
