@@ -19,3 +19,18 @@ def recorded_batch(model, n_syn:int, steps:int, seed:int=0):
     "The synthetic batch of the recorded results: white-noise start, no copies, lr 0.2; cached by weights and settings"
     from red_nb.reconstruction import synthetic_batch
     return synthetic_batch(model, n=n_syn, steps=steps, lr=0.2, seed=seed, init='noise', copies=1, cache=True, progress=False)
+
+def cifar_setup(depth:int, n_test:int):
+    "(dense pretrained CIFAR ResNet, {'test': first `n_test` test images}, its reference predictions, example input randn(8,3,32,32) seed 0)"
+    import torch
+    from red_nb.core import cifar_resnet, cifar10, reference_predictions
+    dense = cifar_resnet(depth, pretrained=True).eval()
+    test = cifar10()
+    if n_test < len(test): test = torch.utils.data.Subset(test, range(n_test))
+    data = dict(test=test)
+    return dense, data, reference_predictions(dense, data), torch.randn(8, 3, 32, 32, generator=torch.Generator().manual_seed(0))
+
+def ort_callable(session):
+    "A function `f(x)` running an ONNX Runtime session on a torch tensor (to time it beside eager models)"
+    name = session.get_inputs()[0].name
+    return lambda xb: session.run(None, {name: xb.numpy()})

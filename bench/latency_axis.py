@@ -14,7 +14,7 @@ Writes bench/results/latency_axis.json (schema red_nb.bench/1). About 30 minutes
 import json, os, tempfile, time
 from pathlib import Path
 import torch
-from common import parser, RESULTS
+from common import parser, RESULTS, cifar_setup, ort_callable
 
 SWEEPS = dict(RED=[1.0, 0.85, 0.7], L1=[0.1, 0.2, 0.3], NeuronMerging=[0.1, 0.2, 0.3], TorchPruning=[0.8, 0.6, 1/2.12])
 
@@ -29,17 +29,12 @@ def main():
     p.add_argument('--no-onnx', action='store_true')
     p.add_argument('--out', default=str(RESULTS/'latency_axis.json'))
     a = p.parse_args()
-    from red_nb.core import cifar_resnet, cifar10, count_cost, reference_predictions, scores, median_times, batch_of
+    from red_nb.core import count_cost, scores, median_times, batch_of
     from red_nb.graph import fold_bn
     from red_nb.evaluation import red, METHODS, METHOD_NOTES, environment, write_result
     torch.set_num_threads(1)
     env = environment()
-    dense = cifar_resnet(a.depth, pretrained=True).eval()
-    test = cifar10()
-    if a.n_test < len(test): test = torch.utils.data.Subset(test, range(a.n_test))
-    data = dict(test=test)
-    ref = reference_predictions(dense, data)
-    x = torch.randn(8, 3, 32, 32, generator=torch.Generator().manual_seed(0))
+    dense, data, ref, x = cifar_setup(a.depth, a.n_test)
     base, strong = count_cost(dense, x), json.loads(a.strong)
     models, rows = [fold_bn(dense).eval()], [dict(method='dense', setting='', seconds=0.) | scores(dense, data, ref)]
     rows[0] |= dict(macs_kept=1., flops_kept=1.)
@@ -69,7 +64,7 @@ def main():
             path = Path(tmp.name)/f'm{i}.onnx'
             export_model(m, x, path, format='onnx')
             s = ort_session(path, threads=1)
-            fns.append(lambda xb, s=s, n=s.get_inputs()[0].name: s.run(None, {n: xb.numpy()}))
+            fns.append(ort_callable(s))
         runtimes['onnxruntime'] = fns
     for rt, fns in runtimes.items():
         for b in (int(v) for v in a.batches.split(',')):
@@ -83,7 +78,7 @@ def main():
     tmp.cleanup()
     for r in rows:
         if r['method'] in METHOD_NOTES and METHOD_NOTES[r['method']](dense): r['note'] = 'restricted'
-    settings = dict(model=f'cifar_resnet({a.depth}, pretrained=True)', data=f'CIFAR-10 test images (first {len(test)})', sweeps=SWEEPS,
+    settings = dict(model=f'cifar_resnet({a.depth}, pretrained=True)', data=f"CIFAR-10 test images (first {len(data['test'])})", sweeps=SWEEPS,
                     strong=dict(targets=a.targets, options=strong), runs=a.runs, reference='fold_bn(dense) for latency',
                     title=f'accuracy, MACs and measured latency on ResNet-{a.depth}: RED and the data-free peers, one run (latency relative to the folded dense model, 1 thread)')
     write_result(a.out, Path(a.out).stem, rows, settings, seeds=dict(example_input=0, synthetic_batch=0), env=env)

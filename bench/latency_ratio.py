@@ -17,7 +17,7 @@ plus the compression itself.
 import json, os, tempfile, time
 from pathlib import Path
 import torch
-from common import parser, RESULTS
+from common import parser, RESULTS, cifar_setup, ort_callable
 
 def timings(dense, comp, x, batches, threads, runs, onnx_paths):
     "Rows of median ms for dense/compressed in eager and ONNX Runtime at each batch size and thread count"
@@ -27,13 +27,10 @@ def timings(dense, comp, x, batches, threads, runs, onnx_paths):
     for t in threads:
         torch.set_num_threads(t)
         sessions = {k: ort_session(p, threads=t) for k, p in onnx_paths.items()} if onnx_paths else {}
-        def ort_fn(s):
-            name = s.get_inputs()[0].name
-            return lambda xb: s.run(None, {name: xb.numpy()})
         for b in batches:
             xb = batch_of(x, b).contiguous()
             runtimes = {'eager': (dense, comp)}
-            if sessions: runtimes['onnxruntime'] = (ort_fn(sessions['dense']), ort_fn(sessions['compressed']))
+            if sessions: runtimes['onnxruntime'] = (ort_callable(sessions['dense']), ort_callable(sessions['compressed']))
             for rt, (fd, fc) in runtimes.items():
                 load0 = os.getloadavg()[0]
                 td, tc = median_times([fd, fc], xb, repeats=runs, warmup=3)
@@ -53,18 +50,13 @@ def main():
     p.add_argument('--no-onnx', action='store_true', help='eager PyTorch only')
     p.add_argument('--out', default=str(RESULTS/'latency_ratio.json'))
     a = p.parse_args()
-    from red_nb.core import cifar_resnet, cifar10, count_cost, reference_predictions, scores
+    from red_nb.core import count_cost, scores
     from red_nb.graph import fold_bn
     from red_nb.evaluation import red, environment, write_result
     from red_nb.export import export_model
     torch.set_num_threads(1)
     env = environment()
-    dense = cifar_resnet(a.depth, pretrained=True).eval()
-    test = cifar10()
-    if a.n_test < len(test): test = torch.utils.data.Subset(test, range(a.n_test))
-    data = dict(test=test)
-    ref = reference_predictions(dense, data)
-    x = torch.randn(8, 3, 32, 32, generator=torch.Generator().manual_seed(0))
+    dense, data, ref, x = cifar_setup(a.depth, a.n_test)
     folded = fold_bn(dense).eval()
     base = count_cost(dense, x)
     batches, threads = [int(b) for b in a.batches.split(',')], [int(t) for t in a.threads.split(',')]
@@ -93,7 +85,7 @@ def main():
         for r in tr: rows.append(head | r | dict(ratio=round(r['latency_cut'] / macs_cut, 3) if macs_cut > 0 else None))
         print(f"{cfg}: MACs -{macs_cut:.1%}, accuracy {100 * head['dacc_test']:+.2f} pt, agreement {head['agree_test']:.2%}", flush=True)
     settings = dict(model=f'cifar_resnet({a.depth}, pretrained=True)', reference='fold_bn(dense) (BN folding is free)',
-                    data=f'CIFAR-10 test images (first {len(test)})', runs=a.runs, batches=batches, threads=threads,
+                    data=f"CIFAR-10 test images (first {len(data['test'])})", runs=a.runs, batches=batches, threads=threads,
                     dense_acc=dense_scores['acc_test'], example_input='randn(8, 3, 32, 32), seed 0',
                     title='latency cut / MACs cut of red() configurations on ResNet-56: eager PyTorch and ONNX Runtime, dense folded vs compressed, interleaved medians')
     write_result(a.out, Path(a.out).stem, rows, settings, seeds=dict(example_input=0), env=env)
