@@ -10,6 +10,8 @@ synthesised once per seed, cached, and its seconds are recorded apart). Variants
     steps2/4      steps=2/4: prune in 2/4 steps with a refit after each
     distill1/2    distill=1/2: 1/2 minutes of distillation to the dense logits on augmented synthetic inputs
     agree99       target_agreement=0.99 (the target is the floor of the search)
+    drop1/2       drop_blocks=1/2: also remove 1/2 residual blocks (judged on the synthetic batch)
+    multiple8     multiple=8: round pruned widths to multiples of 8 where the clock finds it no slower
     n128          a synthetic batch of 128 inputs (32 optimised, 4 copies each) instead of 64 (twice the synthesis time)
 
     python bench/strong_path.py --variants base,downstream --targets 0.6 --seeds 0 --n-test 2000 --out strong_path_2000
@@ -23,7 +25,8 @@ from common import RESULTS, parser
 VARIANTS = dict(base={}, downstream=dict(refit='downstream'), steps2=dict(steps=2), steps4=dict(steps=4),
                 distill1=dict(distill=1.), distill2=dict(distill=2.), distill4=dict(distill=4.),
                 agree99=dict(target_agreement=0.99), agree98=dict(target_agreement=0.98),
-                n128=dict(syn=dict(n=128)), n128_steps2=dict(syn=dict(n=128), steps=2))
+                n128=dict(syn=dict(n=128)), n128_steps2=dict(syn=dict(n=128), steps=2),
+                drop1=dict(drop_blocks=1), drop2=dict(drop_blocks=2), multiple8=dict(multiple=8))
 
 @torch.no_grad()
 def predictions(model, x, bs=500):
