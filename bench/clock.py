@@ -8,12 +8,15 @@
    multiple=8 and 16; latency against the dense network at batch 1 and 64 (`latency_report`), accuracy on the first n test
    images (the JPEG-rebuilt CIFAR-10 test set).
 Writes bench/results/clock.json (rows: `table`='widths' summaries and `table`='red'; extra.sweep: every width's time).
+With --runtime onnxruntime the sweep times each convolution exported alone to ONNX in ONNX Runtime (the latency table of
+that runtime) and writes bench/results/clock_onnxruntime.json; the RED part is then skipped (its latency report is eager).
 Widths summary: local_16 (local_8) is the median, over the widths that are multiples of 16 (of 8 but not 16), of their
 time per unit of work (ms / width^2) divided by the mean of their two neighbours' (below 1: the multiple is cheaper
 per unit of work); up8_not_slower (up16_not_slower) is the fraction of the other widths for which the next multiple
 of 8 (16) is measured no slower.
 
     python bench/clock.py [--threads 1] [--batches 1,64] [--target-macs 0.6] [--multiples 8,16] [--n-test 2000] [--skip-red]
+    python bench/clock.py --runtime onnxruntime [--threads 1] [--batches 1,64] [--repeats 15]
 """
 import statistics, time, math
 import torch
@@ -21,10 +24,10 @@ from common import parser, RESULTS
 
 STAGES = ((16, 32, 32), (32, 16, 48), (64, 8, 64))  # (channels, resolution, largest width swept)
 
-def sweep(batches, repeats):
-    "Every width of every stage at every batch size: rows (batch, resolution, width, ms)"
+def sweep(batches, repeats, runtime='eager'):
+    "Every width of every stage at every batch size, on `runtime`: rows (batch, resolution, width, ms)"
     from red_nb.clock import latency_table, conv_config
-    table, rows = latency_table(), []
+    table, rows = latency_table(runtime=runtime), []
     for b in batches:
         for ch, px, top in STAGES:
             widths = list(range(8, top + 1))
@@ -89,20 +92,27 @@ def main():
     p.add_argument('--n-test', type=int, default=2000, help='test images for the accuracy')
     p.add_argument('--budget', type=float, default=20.0, help='seconds of timed runs per batch size in the latency report')
     p.add_argument('--skip-red', action='store_true', help='only the width sweep')
-    p.add_argument('--out', default=str(RESULTS/'clock.json'))
+    p.add_argument('--runtime', default='eager', choices=('eager', 'onnxruntime'), help='where the swept convolutions run (onnxruntime: the sweep only)')
+    p.add_argument('--out', default=None, help='result file (default: bench/results/clock.json, clock_onnxruntime.json with --runtime onnxruntime)')
     a = p.parse_args()
+    if a.runtime != 'eager': a.skip_red = True
+    a.out = a.out or str(RESULTS/('clock.json' if a.runtime == 'eager' else f'clock_{a.runtime}.json'))
     torch.set_num_threads(a.threads)
     from red_nb.evaluation import environment, write_result
     env = environment()
     batches = tuple(int(b) for b in a.batches.split(','))
     a.multiples = tuple(int(m) for m in a.multiples.split(','))
-    pts = sweep(batches, a.repeats)
+    pts = sweep(batches, a.repeats, a.runtime)
     rows = summary(pts)
     extra = dict(sweep=pts)
     if not a.skip_red:
         red_r, extra['latency'] = red_rows(a, batches)
         rows += red_r
-    write_result(a.out, 'clock', rows, settings=dict(title='widths on this CPU, and RED with rounded widths', threads=a.threads, batches=batches,
+    title = 'widths on this CPU, and RED with rounded widths' if a.runtime == 'eager' else f'widths on this CPU in {a.runtime}'
+    if a.runtime == 'onnxruntime':
+        from red_nb.clock import ort_context
+        extra['runtime'] = ort_context()  # the runtime's version and provider
+    write_result(a.out, 'clock' if a.runtime == 'eager' else f'clock_{a.runtime}', rows, settings=dict(title=title, runtime=a.runtime, threads=a.threads, batches=batches,
                  repeats=a.repeats, target_macs=a.target_macs, multiples=a.multiples, budget_seconds=a.budget, n_test=a.n_test, stages=STAGES), seeds=[0], env=env, extra=extra)
 
 if __name__ == '__main__': main()

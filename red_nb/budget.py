@@ -186,7 +186,7 @@ def saliency_prune(model:nn.Module, # A (BN-folded) model; left untouched
                    rounds:int=4, # Rank and remove again while the budget is not met (the savings of neighbouring removals overlap)
                    streams:bool=False, # Also remove channels of residual streams (`stream_group`); off by default, see below
                    multiple:int=None, # Round each pruned group's width to a multiple of this (e.g. 8) where the clock finds it no slower
-                   table=None, # The `LatencyTable` that judges the rounding (default: `latency_table` of the model's device)
+                   table=None, # The `LatencyTable` that judges the rounding (default: the eager `latency_table` of the model's device; `latency_table(device, runtime='onnxruntime')` for ONNX Runtime)
                   )->nn.Module:
     "Remove the channels of least saliency per multiplication, across the whole network, until `target_macs` is met"
     if multiple is not None and not (isinstance(multiple, int) and not isinstance(multiple, bool) and multiple >= 1):

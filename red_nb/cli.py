@@ -206,7 +206,7 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
              tau:float=0., # Merge neurons within this relative distance (0: identical only, exact)
              target_macs:float=None, # Keep at most this fraction of the multiplications (data-free budget after the exact merge); default DEFAULT_TARGET for a model with BatchNorm statistics, else 1; 1: no budget, exact RED only
              reconstruct:bool=True, # Rank and refit on inputs synthesised from the BatchNorm statistics (about 40 s on a CPU, cached); --no-reconstruct: rank by the weights only
-             multiple:int=None, # With --target-macs: round each pruned width to a multiple of this (e.g. 8) where the clock finds it no slower
+             multiple:int=None, # With --target-macs: round each pruned width to a multiple of this (e.g. 8) where the clock (ONNX Runtime's with --format onnx) finds it no slower
              target_agreement:float=None, # Instead of a fixed --target-macs: the largest reduction whose top-1 agreement with the input on held-out synthetic inputs stays at this (--target-macs is then the floor)
              distill:float=None, # Minutes of distillation to the input's outputs on synthetic inputs after the refit
              separate:str='auto', # Separation mode: auto (split where a layer is measured faster and the whole network no slower), macs, latency, or none
@@ -235,7 +235,8 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
     net = net.to(dev)
     x = torch.randn(8, *shape, generator=torch.Generator().manual_seed(0)).to(dev)
     res = red(net, x, alpha=alpha, tau=tau, target_macs=target_macs, separate=None if separate == 'none' else separate,
-              reconstruct=reconstruct, multiple=multiple, drop_blocks=drop_blocks, target_agreement=target_agreement, distill=distill, progress=sys.stderr.isatty())  # no progress bar in logs
+              reconstruct=reconstruct, multiple=multiple, drop_blocks=drop_blocks, target_agreement=target_agreement, distill=distill,
+              runtime='onnxruntime' if format == 'onnx' else 'eager', progress=sys.stderr.isatty())  # no progress bar in logs
     print(res.summary())
     if eval and is_cifar:
         sets = cifar_test_sets()
