@@ -9,6 +9,11 @@ synthesised once per seed, cached, and its seconds are recorded apart). Variants
     downstream    refit='downstream': every conv/linear after the first change
     steps2/4      steps=2/4: prune in 2/4 steps with a refit after each
     distill1/2    distill=1/2: 1/2 minutes of distillation to the dense logits on augmented synthetic inputs
+    distill1_lr4  distill=dict(minutes=1, lr=1e-4): the same at ten times the learning rate
+    distillM_features     distill=dict(minutes=M, lr=1e-4, features=1.): also match the block outputs (M = 1, 2, 5, 10)
+    distillM_fresh        ... and fresh=0.3: 30 % of the time synthesising new inputs for the pool (M = 2, 5)
+    distillM_adversarial  ... and adversarial=1.: the new inputs also maximise the student-teacher disagreement (M = 2, 5)
+    steps2_distill5_features  steps=2 and distill5_features
     agree99       target_agreement=0.99 (the target is the floor of the search)
     drop1/2       drop_blocks=1/2: also remove 1/2 residual blocks (judged on the synthetic batch)
     multiple8     multiple=8: round pruned widths to multiples of 8 where the clock finds it no slower
@@ -26,7 +31,12 @@ VARIANTS = dict(base={}, downstream=dict(refit='downstream'), steps2=dict(steps=
                 distill1=dict(distill=1.), distill2=dict(distill=2.), distill4=dict(distill=4.),
                 agree99=dict(target_agreement=0.99), agree98=dict(target_agreement=0.98),
                 n128=dict(syn=dict(n=128)), n128_steps2=dict(syn=dict(n=128), steps=2),
-                drop1=dict(drop_blocks=1), drop2=dict(drop_blocks=2), multiple8=dict(multiple=8))
+                drop1=dict(drop_blocks=1), drop2=dict(drop_blocks=2), multiple8=dict(multiple=8),
+                distill1_lr4=dict(distill=dict(minutes=1., lr=1e-4)),
+                **{f'distill{m}_features': dict(distill=dict(minutes=float(m), lr=1e-4, features=1.)) for m in (1, 2, 5, 10)},
+                **{f'distill{m}_fresh': dict(distill=dict(minutes=float(m), lr=1e-4, features=1., fresh=0.3)) for m in (2, 5)},
+                **{f'distill{m}_adversarial': dict(distill=dict(minutes=float(m), lr=1e-4, features=1., fresh=0.3, adversarial=1.)) for m in (2, 5)},
+                steps2_distill5_features=dict(steps=2, distill=dict(minutes=5., lr=1e-4, features=1.)))
 
 @torch.no_grad()
 def predictions(model, x, bs=500):
@@ -98,6 +108,7 @@ def main():
                 row = dict(variant=v, target=target, seed=s, chosen_target=r.settings.get('target_macs'),
                            macs_removed=1 - r.after.macs / r.before.macs, flops_removed=1 - r.after.flops / r.before.flops,
                            dacc=(pr == Y).float().mean().item() - dense, agreement=(pr == p0).float().mean().item(), seconds=sec)
+                if 'distill' in r.reports: row |= dict(distill_steps=len(r.reports['distill']), s_distill=r.seconds['distill'])
                 print({k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}, flush=True); rows.append(row)
                 write_result(RESULTS/f'{a.out}.json', a.out, rows, settings, seeds=seeds, env=env,
                              extra=dict(synthetic_seconds=syn_seconds, variants={k: VARIANTS[k] for k in a.variants.split(',')}))

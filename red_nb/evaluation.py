@@ -167,13 +167,15 @@ def _search(m, ctx):
 def _reconstruct(m, ctx): new = _refit(m, ctx); return new, take_report(new, 'reconstruction_report')
 def _distill(m, ctx):
     new = copy.deepcopy(m)
-    hist = distil(new, ctx.models['fold'], _synthetic(ctx), minutes=ctx.distill, progress=ctx.progress)
+    kw = dict(ctx.distill) if isinstance(ctx.distill, dict) else dict(minutes=ctx.distill)
+    teacher = ctx.dense if kw.get('fresh') else ctx.models['fold']  # fresh inputs match the BatchNorm statistics: the unfolded model
+    hist = distil(new, teacher, _synthetic(ctx), progress=ctx.progress, **kw)
     return new, hist
 def _separate(m, ctx):
     new = separate_convs(m, ctx.x, mode=ctx.separate, check=False, progress=ctx.progress)  # checked by `red` as a whole
     return new, take_report(new, 'separation_report')
 
-def red_stages(tau:float=0., scaled:bool=False, target_macs:float=None, reconstruct=False, separate='auto', distill:float=None, drop_blocks:int=None)->list:
+def red_stages(tau:float=0., scaled:bool=False, target_macs:float=None, reconstruct=False, separate='auto', distill=None, drop_blocks:int=None)->list:
     "RED's stages for these options: fold, hash, merge, [drop], [prune, [reconstruct, [distill]]], [separate]"
     stages = [Stage('fold', _fold, exact=True), Stage('hash', _hash), Stage('merge', _merge, exact=tau == 0)]
     if drop_blocks: stages.append(Stage('drop', _drop))
@@ -186,6 +188,17 @@ def red_stages(tau:float=0., scaled:bool=False, target_macs:float=None, reconstr
 
 # %% ../nbs/04_evaluation.ipynb #4277eb68
 def _real(v)->bool: return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
+
+def _check_distill(distill):
+    "Raise a ValueError unless `distill` is None, minutes > 0, or a dict of `distill` arguments (minutes > 0)"
+    import inspect
+    known = set(inspect.signature(distil).parameters) - {'student', 'teacher', 'x', 'progress'}
+    if isinstance(distill, dict):
+        unknown = sorted(set(distill) - known)
+        if unknown: raise ValueError(f"distill: {unknown} are not arguments of `distill` (known: {sorted(known)})")
+        if 'minutes' in distill: _check_distill(distill['minutes'])
+    elif distill is not None and not (_real(distill) and distill > 0):
+        raise ValueError(f"distill is a time budget in minutes: a number > 0, or a dict of `distill` arguments (None: off); got {distill!r}")
 
 def check_options(alpha=ALPHA, tau=0., target_macs=None, reconstruct=False, separate='macs', tol=1e-5, refit='changed', steps=1, distill=None, target_agreement=None, multiple=None, drop_blocks=None, runtime='eager'):
     "Raise a ValueError with one sentence for an option out of its range"
@@ -203,7 +216,7 @@ def check_options(alpha=ALPHA, tau=0., target_macs=None, reconstruct=False, sepa
         raise ValueError(f"drop_blocks is the largest number of residual blocks to remove: an integer >= 0, or None (off); got {drop_blocks!r}")
     if refit not in ('changed', 'downstream'): raise ValueError(f"refit must be 'changed' (the layers that lost inputs) or 'downstream' (every layer after the first change), not {refit!r}")
     if not (isinstance(steps, int) and not isinstance(steps, bool) and steps >= 1): raise ValueError(f"steps is the number of prune-and-refit rounds: an integer >= 1; got {steps!r}")
-    if distill is not None and not (_real(distill) and distill > 0): raise ValueError(f"distill is a time budget in minutes: a number > 0 (None: off); got {distill!r}")
+    _check_distill(distill)
     if target_agreement is not None and not (_real(target_agreement) and 0 < target_agreement <= 1):
         raise ValueError(f"target_agreement is the top-1 agreement with the input model to keep, in (0, 1]; got {target_agreement!r}")
     if (steps > 1 or distill is not None or target_agreement is not None) and reconstruct is False:
@@ -248,7 +261,7 @@ def red(model:nn.Module, # A trained model (left untouched)
         reconstruct=False, # With `target_macs`: rank channels and refit on a BN-matched synthetic batch (True, or that batch)
         refit:str='changed', # Layers the refit solves for: 'changed' (those that lost inputs) or 'downstream' (every layer after the first change)
         steps:int=1, # Prune in this many steps toward `target_macs`, with a refit after each
-        distill:float=None, # Minutes of distillation to the input model's outputs on synthetic inputs after the refit (None: off)
+        distill=None, # Minutes of distillation to the input model's outputs on synthetic inputs after the refit, or a dict of `distill` arguments (None: off)
         target_agreement:float=None, # Instead of a fixed budget: the smallest `target_macs` (down to `target_macs`, default 0.3) whose top-1 agreement with the input on a held-out synthetic batch stays at this
         multiple:int=None, # With `target_macs`: round pruned widths to a multiple of this (e.g. 8) where the clock finds it no slower
         drop_blocks:int=None, # Remove up to this many residual blocks after the merge, judged on the synthetic batch by damage per time saved

@@ -7,7 +7,7 @@ Docs: https://red-nb.github.io/red_nb/reconstruction.html.md"""
 # %% auto #0
 __all__ = ['bn_matching_loss', 'smooth_noise', 'total_variation', 'expand_batch', 'synthetic_batch', 'weights_hash',
            'synthetic_cache_dir', 'synthetic_cache_path', 'ridge_fit', 'reconstruct', 'plot_batch', 'plot_refit',
-           'synthetic_saliency', 'augment_batch', 'distill']
+           'synthetic_saliency', 'augment_batch', 'block_outputs', 'fresh_inputs', 'distill']
 
 # %% ../nbs/02b_reconstruction.ipynb #436c1916
 import copy, time, os, json, math, hashlib, warnings
@@ -436,6 +436,57 @@ def _distill_loss(ys, yt, loss, temperature):
     t = temperature
     return F.kl_div(F.log_softmax(ys / t, 1), F.log_softmax(yt / t, 1), log_target=True, reduction='batchmean') * t * t
 
+# %% ../nbs/02b_reconstruction.ipynb #452b11b8
+def block_outputs(student:nn.Module, # The compressed model
+                  teacher:nn.Module, # The model it learns from, with the same module names
+                  x:torch.Tensor, # Example inputs (two are run)
+                 )->list:
+    "Names of the blocks (modules with children, listed in an `nn.Sequential`) whose outputs have the same shape in `student` and `teacher`"
+    names = [f"{p}.{c}" if p else c for p, m in teacher.named_modules() if isinstance(m, nn.Sequential)
+             for c, k in m.named_children() if len(list(k.children()))]
+    smods = dict(student.named_modules())
+    names = [n for n in names if n in smods]
+    def shapes(model):
+        out, hooks = {}, [model.get_submodule(n).register_forward_hook(lambda m, i, o, n=n: out.__setitem__(n, getattr(o, 'shape', None))) for n in names]
+        try:
+            with torch.no_grad(): model.eval()(x[:2])
+        finally:
+            for h in hooks: h.remove()
+        return out
+    s, t = shapes(student), shapes(teacher)
+    return [n for n in names if s.get(n) is not None and s.get(n) == t.get(n)]
+
+def _feature_loss(fs, ft, names):
+    "Mean over `names` of the MSE between student and teacher block outputs, each relative to the teacher's mean square"
+    return sum(F.mse_loss(fs[n], ft[n]) / ft[n].detach().pow(2).mean().clamp_min(1e-12) for n in names) / len(names)
+
+def fresh_inputs(teacher:nn.Module, # The dense model, *unfolded* (its BatchNorms hold the statistics)
+                 n:int=16, # How many inputs
+                 steps:int=40, # Adam steps (cosine schedule to 0)
+                 lr:float=0.2, # Adam learning rate
+                 student:nn.Module=None, # With `adversarial`: the compressed model
+                 adversarial:float=0., # Weight of the student-teacher KL divergence the inputs *maximise* (0: BN matching only)
+                 temperature:float=4., # Of that divergence
+                 shape:tuple=(3, 32, 32), # Shape of one input
+                 generator=None, # A CPU `torch.Generator` (the start and the jitter)
+                )->torch.Tensor:
+    "`n` new inputs: smooth noise optimised to match `teacher`'s BatchNorm statistics, and with `adversarial`, to make `student` disagree with it"
+    if adversarial and student is None: raise ValueError("fresh_inputs: adversarial inputs need the student")
+    dev = model_device(teacher)
+    x = smooth_noise(n, shape, generator).to(dev).requires_grad_(True)
+    restore = _freeze(teacher); back = _freeze(student) if student is not None else (lambda: None)
+    opt = torch.optim.Adam([x], lr=lr); sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, max(steps, 1))
+    try:
+        for _ in range(steps):
+            xj = _jitter(x, generator)
+            terms, yt = _bn_forward(teacher, xj, None, stop=not adversarial)
+            l = sum(terms) - (adversarial * _distill_loss(student(xj), yt, 'kl', temperature) if adversarial else 0.)
+            opt.zero_grad(); l.backward(); opt.step(); sched.step()
+    finally:
+        restore(); back()
+    return x.detach()
+
+# %% ../nbs/02b_reconstruction.ipynb #ca996a11
 def distill(student:nn.Module, # The compressed model, trained in place (left in eval mode)
             teacher:nn.Module, # The dense model whose outputs it learns (left untouched)
             x:torch.Tensor, # The synthetic batch (augmented at every step with `augment_batch`)
@@ -446,24 +497,44 @@ def distill(student:nn.Module, # The compressed model, trained in place (left in
             batch_size:int=32, # Inputs per step, drawn from `x`
             seed:int=0, # Seed of the draws and augmentations
             max_steps:int=None, # Also stop after this many steps
+            features:float=0., # Weight of the matching of the block outputs (`block_outputs`) added to the logit loss
+            fresh:float=0., # Share of the time spent synthesising new inputs (`fresh_inputs`, 16 at a time) added to the pool; the teacher must be unfolded
+            adversarial:float=0., # With `fresh`: weight of the student-teacher disagreement the new inputs maximise
             progress:bool=True)->Report:
     "Train `student` to reproduce `teacher`'s logits on augmented synthetic inputs for `minutes`; the loss history"
     if loss not in ('kl', 'mse'): raise ValueError(f"distill: loss must be 'kl' or 'mse', not {loss!r}")
     if not minutes > 0: raise ValueError(f"distill: minutes must be > 0, not {minutes!r}")
+    if not 0 <= fresh < 1: raise ValueError(f"distill: fresh is a share of the time budget, in [0, 1); got {fresh!r}")
+    if fresh and not _bn_layers(teacher): raise ValueError("distill: fresh inputs match the teacher's BatchNorm statistics: pass the unfolded teacher")
+    # long on purpose: one loop that interleaves the synthesis of fresh inputs with the student's steps
     gen, budget, dev = torch.Generator().manual_seed(seed), 60. * minutes, model_device(student)
     restore = _freeze(teacher)
     opt = torch.optim.Adam([p for p in student.parameters() if p.requires_grad], lr=lr)
+    names = block_outputs(student, teacher, x) if features else []
+    fs, ft, hooks = {}, {}, []
+    pool, syn = x.detach(), 0.  # the inputs drawn from; seconds spent synthesising
     student.train(); rows, t0, step = [], time.perf_counter(), 0
     bar = tqdm(total=round(budget), desc='distill', unit='s', disable=not progress, leave=False)
     try:
+        for model, d in ((student, fs), (teacher, ft)):
+            hooks += [model.get_submodule(n).register_forward_hook(lambda m, i, o, d=d, n=n: d.__setitem__(n, o)) for n in names]
         while (el := time.perf_counter() - t0) < budget and (max_steps is None or step < max_steps):
+            if fresh and syn < fresh * el:  # behind on synthesis: 16 new inputs and their mirror images
+                t1 = time.perf_counter()
+                new = fresh_inputs(teacher, 16, student=student, adversarial=adversarial, temperature=temperature, shape=tuple(x.shape[1:]), generator=gen)
+                pool = torch.cat([pool, new.to(pool.device), new.flip(3).to(pool.device)])
+                syn += time.perf_counter() - t1
+                continue
             for g in opt.param_groups: g['lr'] = lr * 0.5 * (1 + math.cos(math.pi * el / budget))
-            xb = augment_batch(x[torch.randint(0, len(x), (batch_size,), generator=gen)], gen).to(dev)
+            xb = augment_batch(pool[torch.randint(0, len(pool), (batch_size,), generator=gen)], gen).to(dev)
             with torch.no_grad(): yt = teacher(xb)
             l = _distill_loss(student(xb), yt, loss, temperature)
+            if names: l = l + features * _feature_loss(fs, ft, names)
             opt.zero_grad(set_to_none=True); l.backward(); opt.step(); step += 1
-            rows.append(dict(step=step, loss=l.item(), seconds=round(time.perf_counter() - t0, 2)))
+            rows.append(dict(step=step, loss=l.item(), pool=len(pool), seconds=round(time.perf_counter() - t0, 2)))
             bar.update(min(round(rows[-1]['seconds']), bar.total) - bar.n); bar.set_postfix(loss=f"{l.item():.4f}")
     finally:
+        for h in hooks: h.remove()
         restore(); student.eval(); bar.close()
-    return Report(rows, title=f"distill({loss}, lr={lr}): {step} steps in {time.perf_counter() - t0:.1f} s")
+    extra = (f", features={features}" if features else '') + (f", fresh={fresh}" if fresh else '') + (f", adversarial={adversarial}" if adversarial else '')
+    return Report(rows, title=f"distill({loss}, lr={lr}{extra}): {step} steps in {time.perf_counter() - t0:.1f} s, {len(pool)} inputs ({syn:.0f} s synthesising)")
