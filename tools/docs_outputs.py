@@ -44,6 +44,12 @@ def runs_in_docs(cell)->bool:
     except SyntaxError: return False
     return any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in ast.walk(tree)) or 'show_doc(' in s
 
+def as_shown(cell):
+    "The cell's source as the docs show it: `#| hide_line` lines dropped, a guarded example dedented (`red_nb.core.unguard_docs`)"
+    from red_nb.core import unguard_docs
+    cell.source = '\n'.join(l for l in cell.source.splitlines() if not l.rstrip().endswith('#| hide_line'))
+    unguard_docs(cell)
+
 def refresh(path:Path):
     "Run the docs-time cells and the marked cells of `path`; store outputs of marked cells only"
     from fastcore.nbio import read_nb, write_nb
@@ -57,7 +63,10 @@ def refresh(path:Path):
         for c in nb.cells:
             if c.cell_type != 'code': continue
             if runs_in_docs(c):
-                sh.cell(c)
+                orig = c.source
+                if marked(c): as_shown(c)
+                try: sh.cell(c)
+                finally: c.source = orig
                 if sh.exc: raise RuntimeError(f"{path.name}: cell {c.idx_} failed: {type(sh.exc).__name__}: {sh.exc}\n{c.source}")
             if not marked(c): c.outputs = []
     finally: os.chdir(cwd)
