@@ -194,12 +194,13 @@ class LatencyTable:
               repeats:int=None, # Timed rounds (default: about `budget` seconds)
               refresh:bool=False, # Measure even if the table knows every answer
              )->list:
-        "Median seconds per call of each item: from the table, or (if any is missing) all measured together and stored"
+        "Median seconds per call of each item: from the table; missing items are measured (interleaved with the known ones, which keep their stored value, so that a decision read back from the table is the decision made) and stored"
         keys = [self.key(l, s) for l, s in items]
         if refresh or any(k not in self.entries for k in keys):
             secs, runs = self._measure(items, repeats)
             when, load = time.strftime('%Y-%m-%d %H:%M:%S'), _load()
-            for k, t in zip(keys, secs): self.entries[k] = dict(ms=t * 1e3, runs=runs, load=load, when=when)
+            for k, t in zip(keys, secs):
+                if refresh or k not in self.entries: self.entries[k] = dict(ms=t * 1e3, runs=runs, load=load, when=when)
             self.save()
         return [self.entries[k]['ms'] / 1e3 for k in keys]
 
