@@ -17,6 +17,8 @@ synthesised once per seed, cached, and its seconds are recorded apart). Variants
     agree99       target_agreement=0.99 (the target is the floor of the search)
     drop1/2       drop_blocks=1/2: also remove 1/2 residual blocks (judged on the synthetic batch)
     multiple8     multiple=8: round pruned widths to multiples of 8 where the clock finds it no slower
+    rank_latency  rank='latency': weigh each channel's saliency against the milliseconds the clock says it costs, not its MACs
+    rank_latency_multiple8  rank='latency' and multiple=8
     n128          a synthetic batch of 128 inputs (32 optimised, 4 copies each) instead of 64 (twice the synthesis time)
 
     python bench/strong_path.py --variants base,downstream --targets 0.6 --seeds 0 --n-test 2000 --out strong_path_2000
@@ -32,6 +34,7 @@ VARIANTS = dict(base={}, downstream=dict(refit='downstream'), steps2=dict(steps=
                 agree99=dict(target_agreement=0.99), agree98=dict(target_agreement=0.98),
                 n128=dict(syn=dict(n=128)), n128_steps2=dict(syn=dict(n=128), steps=2),
                 drop1=dict(drop_blocks=1), drop2=dict(drop_blocks=2), multiple8=dict(multiple=8),
+                rank_latency=dict(rank='latency'), rank_latency_multiple8=dict(rank='latency', multiple=8),
                 distill1_lr4=dict(distill=dict(minutes=1., lr=1e-4)),
                 **{f'distill{m}_features': dict(distill=dict(minutes=float(m), lr=1e-4, features=1.)) for m in (1, 2, 5, 10)},
                 **{f'distill{m}_fresh': dict(distill=dict(minutes=float(m), lr=1e-4, features=1., fresh=0.3)) for m in (2, 5)},
@@ -56,7 +59,8 @@ def end_to_end(m, x, target, X, Y, p0, dense, a, env):
                 pr = predictions(r.model, X)
                 row = dict(variant=f'end_to_end_{run}', target=target, seed=0, macs_removed=1 - r.after.macs / r.before.macs,
                            flops_removed=1 - r.after.flops / r.before.flops, dacc=(pr == Y).float().mean().item() - dense,
-                           agreement=(pr == p0).float().mean().item(), seconds=sec, **{f's_{k}': v for k, v in r.seconds.items()})
+                           agreement=(pr == p0).float().mean().item(), seconds=sec, stage_seconds=sum(r.seconds.values()),
+                           **{f's_{k}': v for k, v in r.seconds.items()})
                 print(row, flush=True); rows.append(row)
         finally:
             if old is None: os.environ.pop('XDG_CACHE_HOME')

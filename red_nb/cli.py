@@ -207,6 +207,7 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
              target_macs:float=None, # Keep at most this fraction of the multiplications (data-free budget after the exact merge); default DEFAULT_TARGET for a model with BatchNorm statistics, else 1; 1: no budget, exact RED only
              reconstruct:bool=True, # Rank and refit on inputs synthesised from the BatchNorm statistics (about 40 s on a CPU, cached); --no-reconstruct: rank by the weights only
              multiple:int=None, # With --target-macs: round each pruned width to a multiple of this (e.g. 8) where the clock (ONNX Runtime's with --format onnx) finds it no slower
+             rank:str='macs', # With --target-macs: weigh each channel's saliency against its multiplications (macs) or the milliseconds the clock says it costs (latency)
              target_agreement:float=None, # Instead of a fixed --target-macs: the largest reduction whose top-1 agreement with the input on held-out synthetic inputs stays at this (--target-macs is then the floor)
              distill:float=None, # Minutes of distillation to the input's outputs on synthetic inputs after the refit
              separate:str='auto', # Separation mode: auto (split where a layer is measured faster and the whole network no slower), macs, latency, or none
@@ -223,7 +224,8 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
         try: require('onnx'); require('onnxruntime')
         except ImportError as e: raise CliError(str(e)) from None
     exact_only = target_macs == 1 and target_agreement is None
-    for opt, v in (('--multiple', multiple), ('--distill', distill)):
+    if rank not in ('macs', 'latency'): raise CliError(f"--rank must be macs or latency, not {rank!r}")
+    for opt, v in (('--multiple', multiple), ('--distill', distill), ('--rank', None if rank == 'macs' else rank)):
         if v is not None and exact_only: raise CliError(f"{opt} acts on the pruned network and --target-macs 1 prunes nothing: give a smaller --target-macs")
     if not reconstruct and (distill is not None or target_agreement is not None):
         raise CliError(f"{'--distill' if distill is not None else '--target-agreement'} works on synthetic inputs: drop --no-reconstruct")
@@ -235,7 +237,7 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
     net = net.to(dev)
     x = torch.randn(8, *shape, generator=torch.Generator().manual_seed(0)).to(dev)
     res = red(net, x, alpha=alpha, tau=tau, target_macs=target_macs, separate=None if separate == 'none' else separate,
-              reconstruct=reconstruct, multiple=multiple, drop_blocks=drop_blocks, target_agreement=target_agreement, distill=distill,
+              reconstruct=reconstruct, multiple=multiple, rank=rank, drop_blocks=drop_blocks, target_agreement=target_agreement, distill=distill,
               runtime='onnxruntime' if format == 'onnx' else 'eager', progress=sys.stderr.isatty())  # no progress bar in logs
     print(res.summary())
     if eval and is_cifar:

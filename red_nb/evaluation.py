@@ -109,8 +109,9 @@ def _drop(m, ctx):
     return drop_blocks(m, ctx.x, _synthetic(ctx), blocks=ctx.drop_blocks, target_macs=goal, progress=ctx.progress)
 
 def _rounding_table(m, ctx):
-    "The latency table that judges the width rounding: the clock of the runtime the output is meant for (None: no rounding)"
-    return latency_table(model_device(m), runtime=getattr(ctx, 'runtime', 'eager')) if getattr(ctx, 'multiple', None) else None
+    "The latency table that judges the width rounding and the 'latency' rank: the clock of the runtime the output is meant for (None: neither asked)"
+    asked = getattr(ctx, 'multiple', None) or getattr(ctx, 'rank', 'macs') == 'latency'
+    return latency_table(model_device(m), runtime=getattr(ctx, 'runtime', 'eager')) if asked else None
 
 def _prune_to(m, ctx, target):
     "`m` pruned to `target` of the dense MACs; with `ctx.steps` > 1, in that many steps with a refit after each but the last"
@@ -121,7 +122,8 @@ def _prune_to(m, ctx, target):
     now = count_cost(m, ctx.x).macs
     for k in range(1, ctx.steps + 1):
         t_k = (now / ctx.base_macs) ** (1 - k / ctx.steps) * target ** (k / ctx.steps)  # geometric steps from now to the target
-        m = saliency_prune(m, ctx.x, target_macs=t_k * ctx.base_macs / count_cost(m, ctx.x).macs, saliency=judge, multiple=getattr(ctx, 'multiple', None), table=_rounding_table(m, ctx))
+        m = saliency_prune(m, ctx.x, target_macs=t_k * ctx.base_macs / count_cost(m, ctx.x).macs, saliency=judge, multiple=getattr(ctx, 'multiple', None),
+                           rank=getattr(ctx, 'rank', 'macs'), table=_rounding_table(m, ctx))
         if k < ctx.steps: take_report(m); m = _refit(m, ctx)
     return m
 
@@ -200,7 +202,7 @@ def _check_distill(distill):
     elif distill is not None and not (_real(distill) and distill > 0):
         raise ValueError(f"distill is a time budget in minutes: a number > 0, or a dict of `distill` arguments (None: off); got {distill!r}")
 
-def check_options(alpha=ALPHA, tau=0., target_macs=None, reconstruct=False, separate='macs', tol=1e-5, refit='changed', steps=1, distill=None, target_agreement=None, multiple=None, drop_blocks=None, runtime='eager'):
+def check_options(alpha=ALPHA, tau=0., target_macs=None, reconstruct=False, separate='macs', tol=1e-5, refit='changed', steps=1, distill=None, target_agreement=None, multiple=None, drop_blocks=None, runtime='eager', rank='macs'):
     "Raise a ValueError with one sentence for an option out of its range"
     check_alpha(alpha)
     if not (_real(tau) and tau >= 0): raise ValueError(f"tau is the relative distance under which neurons merge: a finite number >= 0 (0: exact); got {tau!r}")
@@ -212,6 +214,8 @@ def check_options(alpha=ALPHA, tau=0., target_macs=None, reconstruct=False, sepa
         raise ValueError(f"multiple rounds pruned widths to a multiple of it: a positive integer such as 8; got {multiple!r}")
     if multiple is not None and target_macs is None: raise ValueError("multiple rounds the widths that the budget pruned: give target_macs too")
     if runtime not in RUNTIMES: raise ValueError(f"runtime is what the compressed model will run on: one of {RUNTIMES}, not {runtime!r}")
+    if rank not in ('macs', 'latency'): raise ValueError(f"rank is what the budget weighs a channel's saliency against: 'macs' or 'latency', not {rank!r}")
+    if rank != 'macs' and target_macs is None: raise ValueError("rank orders the channels the budget prunes: give target_macs too")
     if drop_blocks is not None and not (isinstance(drop_blocks, int) and not isinstance(drop_blocks, bool) and drop_blocks >= 0):
         raise ValueError(f"drop_blocks is the largest number of residual blocks to remove: an integer >= 0, or None (off); got {drop_blocks!r}")
     if refit not in ('changed', 'downstream'): raise ValueError(f"refit must be 'changed' (the layers that lost inputs) or 'downstream' (every layer after the first change), not {refit!r}")
@@ -265,7 +269,8 @@ def red(model:nn.Module, # A trained model (left untouched)
         target_agreement:float=None, # Instead of a fixed budget: the smallest `target_macs` (down to `target_macs`, default 0.3) whose top-1 agreement with the input on a held-out synthetic batch stays at this
         multiple:int=None, # With `target_macs`: round pruned widths to a multiple of this (e.g. 8) where the clock finds it no slower
         drop_blocks:int=None, # Remove up to this many residual blocks after the merge, judged on the synthetic batch by damage per time saved
-        runtime:str='eager', # What the output will run on: 'eager' (PyTorch) or 'onnxruntime'; its clock judges the width rounding (`multiple`)
+        rank:str='macs', # With `target_macs`: prune the channels of least saliency per multiplication ('macs') or per millisecond the clock says they cost ('latency')
+        runtime:str='eager', # What the output will run on: 'eager' (PyTorch) or 'onnxruntime'; its clock judges the width rounding (`multiple`) and the 'latency' rank
         scaled:bool=False, # Also merge positive multiples through ReLU (Neuron Merging's condition; still exact at tau=0)
         compensate:bool=None, # Data-free bias compensation of approximate merges (default: when tau > 0)
         hash_options:dict=None, # More options for `hash_weights` (bandwidth, zero_snap, overrides, ...)
@@ -278,13 +283,14 @@ def red(model:nn.Module, # A trained model (left untouched)
     "RED: fold BN, hash, merge identical (or close) neurons, [drop residual blocks], [prune to `target_macs`, refit], separate; a report per stage"
     # long on purpose: the visible stage loop the design asks for: options, loop, and the notes on the result, in reading order
     if target_agreement is not None and target_macs is None: target_macs = AGREEMENT_FLOOR
-    check_options(alpha, tau, target_macs, reconstruct, separate, tol, refit, steps, distill, target_agreement, multiple, drop_blocks, runtime)
+    check_options(alpha, tau, target_macs, reconstruct, separate, tol, refit, steps, distill, target_agreement, multiple, drop_blocks, runtime, rank)
     x = example_input.to(model_device(model)) if isinstance(example_input, torch.Tensor) else example_input
     y = check_model(model, x)
     settings = dict(alpha=alpha, tau=tau) | (dict(scaled=True) if scaled else {}) | dict(separate=separate)
     if target_macs is not None: settings['target_macs'] = target_macs
     if reconstruct is not False: settings['reconstruct'] = True
     if multiple is not None: settings['multiple'] = multiple
+    if rank != 'macs': settings['rank'] = rank
     if runtime != 'eager': settings['runtime'] = runtime
     if drop_blocks: settings['drop_blocks'] = drop_blocks
     settings |= {k: v for k, v in dict(refit=refit, steps=steps, distill=distill, target_agreement=target_agreement).items() if v != dict(refit='changed', steps=1).get(k)}
@@ -295,7 +301,7 @@ def red(model:nn.Module, # A trained model (left untouched)
     ctx = SimpleNamespace(dense=model, x=x, alpha=alpha, tau=tau, scaled=scaled, compensate=compensate, hash_options=dict(hash_options or {}),
                           target_macs=target_macs, reconstruct=reconstruct, separate=separate, progress=progress, base_macs=before.macs, models={},
                           refit=refit, steps=steps, distill=distill, target_agreement=target_agreement, search_steps=4, refitted={},
-                          multiple=multiple, drop_blocks=drop_blocks, runtime=runtime)
+                          multiple=multiple, drop_blocks=drop_blocks, runtime=runtime, rank=rank)
     stages = red_stages(tau, scaled, target_macs, reconstruct, separate, distill, drop_blocks) if stages is None else list(stages)
     in_bytes = saved_bytes(model)
     records, current, y0 = [], model, y
