@@ -16,12 +16,13 @@ import torch
 import torch.nn as nn
 import torchvision
 from fastcore.script import parse_cli
-from .core import data_dir, atomic_write, cifar_resnet, cifar_weights_path, load_checkpoint, CheckpointError, ExactnessError, CIFAR_RESNET_FILES, evaluate, cifar10, cifar10_exact100, default_device, reference_predictions, scores
+from .core import atomic_write, cifar_resnet, cifar_weights_path, load_checkpoint, CheckpointError, ExactnessError, CIFAR_RESNET_FILES, evaluate, cifar10, cifar10_exact100, default_device, reference_predictions, scores
 from .graph import UntraceableModelError
 from .hashing import ALPHA
 from .separation import write_model
 from .export import EXTENSIONS, FORMATS, ExportError, export_model, require
 from .evaluation import red, run_benchmark, summary_table
+from .reconstruction import _bn_layers
 
 # %% ../nbs/07_cli.ipynb #31305e6a
 class CliError(ValueError):
@@ -170,7 +171,7 @@ DEFAULT_TARGET = 0.8  # the fraction of the multiplications `red_nb compress` ke
 
 def bn_statistics(model:nn.Module)->bool:
     "True when `model` holds a BatchNorm with running statistics, from which the data-free budget synthesises its inputs"
-    return any(isinstance(m, nn.modules.batchnorm._BatchNorm) and m.running_mean is not None for m in model.modules())
+    return bool(_bn_layers(model))
 
 def budget_choice(model:nn.Module, # The model to compress
                   target_macs:float=None, # --target-macs (None: not given)
@@ -191,11 +192,10 @@ def budget_choice(model:nn.Module, # The model to compress
 
 def cifar_test_sets()->dict:
     "{label: dataset} of the CIFAR-10 test sets present under `data_dir()` (nothing is downloaded): test, and exact100 when its pixels are at hand"
-    d = data_dir()
-    if not any((d/f/'cifar-10-batches-py').is_dir() for f in ('cifar10-jpeg-q75', 'cifar10')): return {}
-    sets = dict(test=cifar10())
-    if (d/'cifar10-exact-subsets'/'cifar10_test_first100_exact.npz').is_file() or (d/'cifar10'/'cifar-10-batches-py').is_dir():
-        sets['exact100'] = cifar10_exact100()
+    try: sets = dict(test=cifar10(download=False))
+    except FileNotFoundError: return {}
+    try: sets['exact100'] = cifar10_exact100(download=False)
+    except FileNotFoundError: pass
     return sets
 
 # %% ../nbs/07_cli.ipynb #4f595e4f

@@ -293,13 +293,15 @@ class CIFAR10Rebuilt(torchvision.datasets.CIFAR10):
     "CIFAR-10 from a rebuilt `cifar-10-batches-py` copy whose data batches differ from the official md5s"
     def _check_integrity(self): return True
 
-def cifar10_official(train:bool=False, transform=None):
-    "torchvision's CIFAR-10 (exact pixels) in `data_dir()/cifar10`, downloaded there once (unless `offline()`)"
+def cifar10_official(train:bool=False, transform=None, download:bool=True):
+    "torchvision's CIFAR-10 (exact pixels) in `data_dir()/cifar10`, downloaded there once (unless `offline()` or `download=False`)"
     root = data_dir()/'cifar10'
     if (root/'cifar-10-batches-py').is_dir():
         try: return torchvision.datasets.CIFAR10(str(root), train=train, transform=transform)
         except RuntimeError: pass  # still being extracted by another process, or damaged: the locked download below settles it
-    if offline(): raise FileNotFoundError(f"CIFAR-10 is not in {data_dir()} and RED_NB_OFFLINE forbids downloading it; set RED_NB_DATA to a folder holding cifar10/cifar-10-batches-py")
+    if offline() or not download:
+        raise FileNotFoundError(f"CIFAR-10 is not in {data_dir()} and " + ("RED_NB_OFFLINE forbids" if download else "download=False skips") +
+                                " downloading it; set RED_NB_DATA to a folder holding cifar10/cifar-10-batches-py")
     root.mkdir(parents=True, exist_ok=True)
     try:
         with open(root/'.download.lock', 'w') as lock:  # test processes running side by side download it once
@@ -313,13 +315,14 @@ def cifar10_official(train:bool=False, transform=None):
 def cifar10(train:bool=False, # The 50000 training images instead of the 10000 test images
             augment:bool=None, # Random crop and flip (default: `train`)
             root=None, # Folder holding `cifar-10-batches-py` (default: found under `data_dir()`)
+            download:bool=True, # Download the official set when no copy is found (False: raise FileNotFoundError)
            ):
     "CIFAR-10 as a torchvision dataset, normalised as the pretrained checkpoints expect"
     tfm = cifar_transform(train if augment is None else augment)
     if root is None:
         rebuilt = data_dir()/'cifar10-jpeg-q75'
         if (rebuilt/'cifar-10-batches-py').is_dir(): return CIFAR10Rebuilt(str(rebuilt), train=train, transform=tfm)
-        return cifar10_official(train, tfm)
+        return cifar10_official(train, tfm, download)
     return CIFAR10Rebuilt(str(root), train=train, transform=tfm)
 
 def _normalised(images:np.ndarray, labels)->torch.utils.data.TensorDataset:
@@ -328,12 +331,12 @@ def _normalised(images:np.ndarray, labels)->torch.utils.data.TensorDataset:
     x = (x - torch.tensor(CIFAR_MEAN)[:, None, None]) / torch.tensor(CIFAR_STD)[:, None, None]
     return torch.utils.data.TensorDataset(x, torch.as_tensor(np.asarray(labels), dtype=torch.long))
 
-def cifar10_exact100():
+def cifar10_exact100(download:bool=True):
     "The exact pixels of CIFAR-10 test images 0-99, normalised, as a TensorDataset (from the official set when the subset file is absent)"
     path = data_dir()/'cifar10-exact-subsets'/'cifar10_test_first100_exact.npz'
     if path.is_file():
         with np.load(path, allow_pickle=False) as f: return _normalised(f['images'], f['labels'])
-    try: test = cifar10_official()
+    try: test = cifar10_official(download=download)
     except FileNotFoundError as e: raise FileNotFoundError(f"{path} is missing and so is the official CIFAR-10 test set: {e}") from None
     _say(f"{path.name} is not in {path.parent}: using the first 100 images of the official CIFAR-10 test set")
     return _normalised(test.data[:100], test.targets[:100])
