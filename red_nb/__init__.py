@@ -14,7 +14,7 @@ from .reconstruction import synthetic_batch, reconstruct, synthetic_saliency, di
 from .depth import residual_blocks, remove_blocks, drop_blocks
 from .baselines import l1_prune, neuron_merging
 from .separation import SplitConv, SplitLinear, separate_convs, nc_stats, save_model, load_model
-from .evaluation import (Stage, red_stages, REDResult, red, red_columns, synthetic_agreement,
+from .evaluation import (Stage, red_stages, REDResult, red, red_columns, synthetic_agreement, latency_ratio,
                          compare_methods, summary_table, plot_pareto, run_benchmark)
 from .export import export_model, check_export
 from .training import fine_tune
@@ -38,7 +38,7 @@ __all__ = [
     'residual_blocks', 'remove_blocks', 'drop_blocks',
     'SplitConv', 'SplitLinear', 'separate_convs', 'nc_stats', 'save_model', 'load_model',
     # the pipeline and the comparison
-    'Stage', 'red_stages', 'REDResult', 'red', 'red_columns',
+    'Stage', 'red_stages', 'REDResult', 'red', 'red_columns', 'latency_ratio',
     'compare_methods', 'summary_table', 'plot_pareto', 'run_benchmark',
     # deployable files that run without red_nb (pt2, onnx)
     'export_model', 'check_export',

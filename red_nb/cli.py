@@ -177,16 +177,18 @@ def budget_choice(model:nn.Module, # The model to compress
                   target_macs:float=None, # --target-macs (None: not given)
                   reconstruct:bool=True, # False: --no-reconstruct
                   target_agreement:float=None, # --target-agreement
+                  target_latency:float=None, # --target-latency
                  )->tuple:
     "(target_macs, reconstruct) for `red`: the strong data-free path unless asked otherwise or the model cannot have it; 1 means no budget"
     stats = bn_statistics(model)
-    if target_macs is None and target_agreement is None:
+    searched = target_agreement is not None or target_latency is not None  # the budget is searched for; target_macs is its floor
+    if target_macs is None and not searched:
         if reconstruct and not stats:
             print("red_nb: the model has no BatchNorm statistics to synthesise inputs from: exact RED only "
                   "(--no-reconstruct --target-macs T prunes it by its weights)", file=sys.stderr)
             return None, False
         target_macs = DEFAULT_TARGET
-    if target_macs == 1 and target_agreement is None: return None, False
+    if target_macs == 1 and not searched: return None, False
     if reconstruct and not stats: raise CliError("the model has no BatchNorm statistics to synthesise inputs from: add --no-reconstruct (a budget by the weights alone)")
     return target_macs, reconstruct
 
@@ -209,6 +211,7 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
              multiple:int=None, # With --target-macs: round each pruned width to a multiple of this (e.g. 8) where the clock (ONNX Runtime's with --format onnx) finds it no slower
              rank:str='macs', # With --target-macs: weigh each channel's saliency against its multiplications (macs) or the milliseconds the clock says it costs (latency)
              target_agreement:float=None, # Instead of a fixed --target-macs: the largest reduction whose top-1 agreement with the input on held-out synthetic inputs stays at this (--target-macs is then the floor)
+             target_latency:float=None, # Instead of a fixed --target-macs: the smallest reduction whose measured batch-1 latency is at most this fraction of the input's (--target-macs is then the floor)
              distill:float=None, # Minutes of distillation to the input's outputs on synthetic inputs after the refit
              separate:str='auto', # Separation mode: auto (split where a layer is measured faster and the whole network no slower), macs, latency, or none
              drop_blocks:int=None, # Remove up to this many whole residual blocks, judged on inputs synthesised from the BN statistics (data-free)
@@ -223,7 +226,7 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
     if format == 'onnx':
         try: require('onnx'); require('onnxruntime')
         except ImportError as e: raise CliError(str(e)) from None
-    exact_only = target_macs == 1 and target_agreement is None
+    exact_only = target_macs == 1 and target_agreement is None and target_latency is None
     if rank not in ('macs', 'latency'): raise CliError(f"--rank must be macs or latency, not {rank!r}")
     for opt, v in (('--multiple', multiple), ('--distill', distill), ('--rank', None if rank == 'macs' else rank)):
         if v is not None and exact_only: raise CliError(f"{opt} acts on the pruned network and --target-macs 1 prunes nothing: give a smaller --target-macs")
@@ -231,13 +234,13 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
         raise CliError(f"{'--distill' if distill is not None else '--target-agreement'} works on synthetic inputs: drop --no-reconstruct")
     dev = check_device(device)
     net, shape, is_cifar, inputs = load_cli_model(model, arch, weights)
-    target_macs, reconstruct = budget_choice(net, target_macs, reconstruct, target_agreement)
+    target_macs, reconstruct = budget_choice(net, target_macs, reconstruct, target_agreement, target_latency)
     name = Path(model).stem if Path(model).suffix else model
     out = check_output(out or f'{name}_red{EXTENSIONS[format]}', inputs)
     net = net.to(dev)
     x = torch.randn(8, *shape, generator=torch.Generator().manual_seed(0)).to(dev)
     res = red(net, x, alpha=alpha, tau=tau, target_macs=target_macs, separate=None if separate == 'none' else separate,
-              reconstruct=reconstruct, multiple=multiple, rank=rank, drop_blocks=drop_blocks, target_agreement=target_agreement, distill=distill,
+              reconstruct=reconstruct, multiple=multiple, rank=rank, drop_blocks=drop_blocks, target_agreement=target_agreement, target_latency=target_latency, distill=distill,
               runtime='onnxruntime' if format == 'onnx' else 'eager', progress=sys.stderr.isatty())  # no progress bar in logs
     print(res.summary())
     if eval and is_cifar:

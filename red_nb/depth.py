@@ -17,19 +17,13 @@ import torch.fx as fx
 from torch.fx.passes.shape_prop import ShapeProp
 from tqdm.auto import tqdm
 from .core import Report, PadShortcut, count_cost, eval_outputs, relative_l2, median_times, batch_of, model_device
-from .graph import trace, replace_module
+from .graph import trace, replace_module, is_add
 from .channels import ChannelMap, ZeroBranch, _LEAF_MODULES
 from .reconstruction import reconstruct
 
 # %% ../nbs/02d_depth.ipynb #ae77482c
-_ADDS = (operator.add, operator.iadd, torch.add)
 _WEIGHTED = (nn.Conv2d, nn.Linear)
 _NORM = nn.modules.batchnorm._BatchNorm
-
-def _is_add(n)->bool:
-    "Is node `n` a sum of two tensors (`+`, `+=`, `torch.add`, `.add`) without a scale?"
-    op = (n.op == 'call_function' and n.target in _ADDS) or (n.op == 'call_method' and n.target in ('add', 'add_'))
-    return op and 'alpha' not in n.kwargs and len(n.args) == 2 and all(isinstance(a, fx.Node) for a in n.args)
 
 def _input(n):
     "The one tensor node that node `n` reads, or None"
@@ -113,7 +107,7 @@ def residual_blocks(model:nn.Module, # The model (left untouched)
     calls = {}
     for n in gm.graph.nodes:
         if n.op == 'call_module': calls[n.target] = calls.get(n.target, 0) + 1
-    return [b for n in gm.graph.nodes if _is_add(n) and (b := _block_at(n, mods, calls)) is not None]
+    return [b for n in gm.graph.nodes if is_add(n) and (b := _block_at(n, mods, calls)) is not None]
 
 # %% ../nbs/02d_depth.ipynb #59ba207e
 def _zero_for(b:Block, m:nn.Module)->ZeroBranch:

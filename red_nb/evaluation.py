@@ -6,8 +6,8 @@ Docs: https://red-nb.github.io/red_nb/evaluation.html.md"""
 
 # %% auto #0
 __all__ = ['AGREEMENT_FLOOR', 'TP_RESTRICTED', 'METHODS', 'SWEEPS', 'METHOD_NOTES', 'SCHEMA', 'REDResult', 'Stage', 'take_report',
-           'synthetic_agreement', 'red_stages', 'check_options', 'check_model', 'red', 'red_columns', 'red_method',
-           'l1_method', 'nm_method', 'tp_restriction', 'output_layers', 'tp_global_l1', 'compare_methods',
+           'synthetic_agreement', 'latency_ratio', 'red_stages', 'check_options', 'check_model', 'red', 'red_columns',
+           'red_method', 'l1_method', 'nm_method', 'tp_restriction', 'output_layers', 'tp_global_l1', 'compare_methods',
            'plot_pareto', 'best_within', 'summary_table', 'load_average', 'environment', 'write_result', 'read_result',
            'result_table', 'run_benchmark']
 
@@ -20,7 +20,7 @@ import torch.nn as nn
 import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
 from .core import (Report, PadShortcut, count_cost, eval_outputs, flat_outputs, model_device, check_exact, relative_l2, measure_latency, latency_report,
-                         reference_predictions, scores, sweep)
+                         reference_predictions, scores, sweep, median_times, batch_of)
 from .graph import fold_bn, UnsupportedModelError
 from .hashing import hash_weights, hash_columns, ALPHA, check_alpha
 from .merging import merge_neurons
@@ -29,7 +29,7 @@ from .channels import channel_groups
 from .separation import separate_convs, saved_bytes
 from .reconstruction import synthetic_batch, synthetic_saliency, augment_batch, distill as distil, reconstruct as refit
 from .depth import drop_blocks
-from .clock import RUNTIMES, latency_table
+from .clock import RUNTIMES, latency_table, ort_callable
 
 # %% ../nbs/04_evaluation.ipynb #aac1f44e
 class REDResult:
@@ -128,8 +128,9 @@ def _prune_to(m, ctx, target):
     return m
 
 def _prune(m, ctx):
-    "Saliency pruning to `ctx.target_macs` of the dense MACs (judged on a synthetic batch when `ctx.reconstruct`), or the search of `ctx.target_agreement`"
+    "Saliency pruning to `ctx.target_macs` of the dense MACs (judged on a synthetic batch when `ctx.reconstruct`), or the search of `ctx.target_agreement` or `ctx.target_latency`"
     if ctx.target_agreement is not None: return _search(m, ctx)
+    if getattr(ctx, 'target_latency', None) is not None: return _latency_search(m, ctx)
     if count_cost(m, ctx.x).macs <= ctx.target_macs * ctx.base_macs: return m, Report(title='prune: the budget is already met')
     new = _prune_to(m, ctx, ctx.target_macs)
     return new, take_report(new, 'merge_report')
@@ -137,7 +138,7 @@ def _prune(m, ctx):
 def _refit(m, ctx):
     "`m` refitted on the synthetic batch (the layers `ctx.refit` names), from the cache of the agreement search when it is there"
     if id(m) in ctx.refitted: return ctx.refitted[id(m)]
-    return refit(m, ctx.models['fold'], _synthetic(ctx), layers=None if ctx.refit == 'changed' else ctx.refit)
+    return refit(m, ctx.models['fold'], _synthetic(ctx), layers=None if ctx.refit == 'changed' else ctx.refit, feedback=getattr(ctx, 'feedback', True))
 
 def synthetic_agreement(model:nn.Module, dense:nn.Module, x:torch.Tensor, draws:int=4, seed:int=0)->float:
     "Top-1 agreement of `model` with `dense` on `draws` augmented copies of the synthetic batch `x` (`augment_batch`)"
@@ -165,6 +166,37 @@ def _search(m, ctx):
         if i == 0 and ok: break  # the floor already agrees
     ctx.target_macs = best[0]
     return best[1], Report(rows, title=f"target_agreement={ctx.target_agreement}: target_macs={best[0]:.4f} (agreement on a held-out synthetic batch)")
+
+def latency_ratio(model:nn.Module, # The model to time
+                  reference:nn.Module, # The model it is compared with
+                  x:torch.Tensor, # The input batch (e.g. one example for batch 1)
+                  runtime:str='eager', # 'eager' (the PyTorch modules) or 'onnxruntime' (each exported in memory, run in a session)
+                  repeats:int=50, # Timed rounds, interleaved in alternating order (`median_times`)
+                 )->float:
+    "Median latency of `model` on `x` over `reference`'s, timed interleaved in this process"
+    if runtime not in RUNTIMES: raise ValueError(f"runtime must be one of {RUNTIMES}, not {runtime!r}")
+    fns = [ort_callable(m, x, x.device) if runtime == 'onnxruntime' else m.eval() for m in (reference, model)]
+    t_ref, t = median_times(fns, x, repeats=repeats)
+    return t / t_ref
+
+def _latency_search(m, ctx):
+    "The largest `target_macs` (down to `ctx.target_macs`) whose pruned network takes at most `ctx.target_latency` of the input model's time at batch 1"
+    xb, rows = batch_of(ctx.x, 1), []
+    def trial(t):
+        p = _prune_to(m, ctx, t); take_report(p)
+        ratio = latency_ratio(p, ctx.dense, xb, ctx.runtime)
+        rows.append(dict(target_macs=round(t, 4), macs=count_cost(p, ctx.x).macs / ctx.base_macs, latency=ratio, met=ratio <= ctx.target_latency))
+        return rows[-1]['met'], p
+    lo, hi = ctx.target_macs, 1.
+    ok, p = trial(lo)
+    best = (lo, p)
+    for _ in tqdm(range(ctx.search_steps if ok else 0), desc='target_latency', disable=not ctx.progress, leave=False):
+        t = (lo + hi) / 2
+        ok, p = trial(t)
+        if ok: best, lo = (t, p), t
+        else: hi = t
+    ctx.target_macs, ctx.latency_met, ctx.latency_trials = best[0], rows[0]['met'], [r['latency'] for r in rows]
+    return best[1], Report(rows, title=f"target_latency={ctx.target_latency}: target_macs={best[0]:.4f} (latency over the input model's at batch 1, {ctx.runtime}, measured)")
 
 def _reconstruct(m, ctx): new = _refit(m, ctx); return new, take_report(new, 'reconstruction_report')
 def _distill(m, ctx):
@@ -202,7 +234,7 @@ def _check_distill(distill):
     elif distill is not None and not (_real(distill) and distill > 0):
         raise ValueError(f"distill is a time budget in minutes: a number > 0, or a dict of `distill` arguments (None: off); got {distill!r}")
 
-def check_options(alpha=ALPHA, tau=0., target_macs=None, reconstruct=False, separate='macs', tol=1e-5, refit='changed', steps=1, distill=None, target_agreement=None, multiple=None, drop_blocks=None, runtime='eager', rank='macs'):
+def check_options(alpha=ALPHA, tau=0., target_macs=None, reconstruct=False, separate='macs', tol=1e-5, refit='changed', steps=1, distill=None, target_agreement=None, multiple=None, drop_blocks=None, runtime='eager', rank='macs', target_latency=None):
     "Raise a ValueError with one sentence for an option out of its range"
     check_alpha(alpha)
     if not (_real(tau) and tau >= 0): raise ValueError(f"tau is the relative distance under which neurons merge: a finite number >= 0 (0: exact); got {tau!r}")
@@ -223,6 +255,9 @@ def check_options(alpha=ALPHA, tau=0., target_macs=None, reconstruct=False, sepa
     _check_distill(distill)
     if target_agreement is not None and not (_real(target_agreement) and 0 < target_agreement <= 1):
         raise ValueError(f"target_agreement is the top-1 agreement with the input model to keep, in (0, 1]; got {target_agreement!r}")
+    if target_latency is not None and not (_real(target_latency) and 0 < target_latency <= 1):
+        raise ValueError(f"target_latency is the fraction of the input model's measured latency to keep, in (0, 1]; got {target_latency!r}")
+    if target_latency is not None and target_agreement is not None: raise ValueError("give one target to search for: target_agreement or target_latency, not both")
     if (steps > 1 or distill is not None or target_agreement is not None) and reconstruct is False:
         raise ValueError("steps, distill and target_agreement work on the synthetic batch: pass reconstruct=True too")
     if separate not in ('auto', 'macs', 'latency', None): raise ValueError(f"separate must be 'auto', 'macs', 'latency' or None, not {separate!r}")
@@ -264,9 +299,11 @@ def red(model:nn.Module, # A trained model (left untouched)
         target_macs:float=None, # Keep at most this fraction of the multiplications (saliency pruning after the merge)
         reconstruct=False, # With `target_macs`: rank channels and refit on a BN-matched synthetic batch (True, or that batch)
         refit:str='changed', # Layers the refit solves for: 'changed' (those that lost inputs) or 'downstream' (every layer after the first change)
+        feedback:bool=True, # The refit fits a layer whose output joins a residual stream to the input model's sum, so it also cancels the stream's error
         steps:int=1, # Prune in this many steps toward `target_macs`, with a refit after each
         distill=None, # Minutes of distillation to the input model's outputs on synthetic inputs after the refit, or a dict of `distill` arguments (None: off)
         target_agreement:float=None, # Instead of a fixed budget: the smallest `target_macs` (down to `target_macs`, default 0.3) whose top-1 agreement with the input on a held-out synthetic batch stays at this
+        target_latency:float=None, # Instead of a fixed budget: the largest `target_macs` (down to `target_macs`, default 0.3) whose pruned network takes at most this fraction of the input's measured time at batch 1 on `runtime`
         multiple:int=None, # With `target_macs`: round pruned widths to a multiple of this (e.g. 8) where the clock finds it no slower
         drop_blocks:int=None, # Remove up to this many residual blocks after the merge, judged on the synthetic batch by damage per time saved
         rank:str='macs', # With `target_macs`: prune the channels of least saliency per multiplication ('macs') or per millisecond the clock says they cost ('latency')
@@ -282,8 +319,8 @@ def red(model:nn.Module, # A trained model (left untouched)
        )->REDResult:
     "RED: fold BN, hash, merge identical (or close) neurons, [drop residual blocks], [prune to `target_macs`, refit], separate; a report per stage"
     # long on purpose: the visible stage loop the design asks for: options, loop, and the notes on the result, in reading order
-    if target_agreement is not None and target_macs is None: target_macs = AGREEMENT_FLOOR
-    check_options(alpha, tau, target_macs, reconstruct, separate, tol, refit, steps, distill, target_agreement, multiple, drop_blocks, runtime, rank)
+    if (target_agreement is not None or target_latency is not None) and target_macs is None: target_macs = AGREEMENT_FLOOR
+    check_options(alpha, tau, target_macs, reconstruct, separate, tol, refit, steps, distill, target_agreement, multiple, drop_blocks, runtime, rank, target_latency)
     x = example_input.to(model_device(model)) if isinstance(example_input, torch.Tensor) else example_input
     y = check_model(model, x)
     settings = dict(alpha=alpha, tau=tau) | (dict(scaled=True) if scaled else {}) | dict(separate=separate)
@@ -293,7 +330,7 @@ def red(model:nn.Module, # A trained model (left untouched)
     if rank != 'macs': settings['rank'] = rank
     if runtime != 'eager': settings['runtime'] = runtime
     if drop_blocks: settings['drop_blocks'] = drop_blocks
-    settings |= {k: v for k, v in dict(refit=refit, steps=steps, distill=distill, target_agreement=target_agreement).items() if v != dict(refit='changed', steps=1).get(k)}
+    settings |= {k: v for k, v in dict(refit=refit, feedback=feedback, steps=steps, distill=distill, target_agreement=target_agreement, target_latency=target_latency).items() if v != dict(refit='changed', feedback=True, steps=1).get(k)}
     if stages is not None: settings['stages'] = [s.name for s in stages]
     if not verify: settings['verify'] = False
     before = count_cost(model, x)
@@ -301,7 +338,7 @@ def red(model:nn.Module, # A trained model (left untouched)
     ctx = SimpleNamespace(dense=model, x=x, alpha=alpha, tau=tau, scaled=scaled, compensate=compensate, hash_options=dict(hash_options or {}),
                           target_macs=target_macs, reconstruct=reconstruct, separate=separate, progress=progress, base_macs=before.macs, models={},
                           refit=refit, steps=steps, distill=distill, target_agreement=target_agreement, search_steps=4, refitted={},
-                          multiple=multiple, drop_blocks=drop_blocks, runtime=runtime, rank=rank)
+                          multiple=multiple, drop_blocks=drop_blocks, runtime=runtime, rank=rank, target_latency=target_latency, feedback=feedback)
     stages = red_stages(tau, scaled, target_macs, reconstruct, separate, distill, drop_blocks) if stages is None else list(stages)
     in_bytes = saved_bytes(model)
     records, current, y0 = [], model, y
@@ -319,8 +356,12 @@ def red(model:nn.Module, # A trained model (left untouched)
         current, y = new, y_new
     bar.close()
     notes = []
-    if target_agreement is not None: settings['target_macs'] = round(ctx.target_macs, 4)  # what the search chose
-    if target_macs is not None and target_agreement is None and records[-1]['cost'].macs > target_macs * before.macs * 1.01:
+    if target_agreement is not None or target_latency is not None: settings['target_macs'] = round(ctx.target_macs, 4)  # what the search chose
+    if target_latency is not None and not getattr(ctx, 'latency_met', True):
+        notes.append(f"target_latency={target_latency} not reached: at target_macs={ctx.target_macs:.3g}, the floor of the search, the pruned network took "
+                     f"{ctx.latency_trials[0]:.2f} of the input's time at batch 1 ({runtime}): lower the floor (target_macs) or ask for less")
+        warnings.warn('red: ' + notes[-1])
+    if target_macs is not None and target_agreement is None and target_latency is None and records[-1]['cost'].macs > target_macs * before.macs * 1.01:
         why = blocker_summary(budget_blockers(ctx.models.get('merge', current), x))
         notes.append(f"target_macs={target_macs} not reached: {records[-1]['cost'].macs / before.macs:.3f} of the MACs remain. "
                      f"The data-free budget cannot prune {why} (see `budget_blockers`)")

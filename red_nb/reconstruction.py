@@ -16,7 +16,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
+import torch.fx as fx
 from .core import Report, model_device, relative_l2, atomic_write
+from .graph import trace, is_add, UntraceableModelError
 from .budget import channel_saliency
 
 # %% ../nbs/02b_reconstruction.ipynb #914abfab
@@ -280,6 +282,58 @@ def _kept_outputs(y_pruned, y_ref):
     return (z(y_pruned).T @ z(y_ref)).argmax(1)
 
 
+# %% ../nbs/02b_reconstruction.ipynb #4a35dfd6
+def _ancestors(n:fx.Node)->set:
+    "Every node that node `n` depends on, itself included"
+    seen, stack = set(), [n]
+    while stack:
+        q = stack.pop()
+        if q not in seen: seen.add(q); stack.extend(q.all_input_nodes)
+    return seen
+
+def _add_partners(gm:fx.GraphModule, names)->dict:
+    "{layer: node} for each layer in `names` whose output flows, through identities only, into a sum of two tensors: the sum's other operand"
+    out = {}
+    for n in gm.graph.nodes:
+        if n.op != 'call_module' or n.target not in names: continue
+        cur = n
+        while len(cur.users) == 1:
+            u = next(iter(cur.users))
+            if is_add(u):
+                other = [a for a in u.args if a is not cur]
+                if len(other) == 1 and n not in _ancestors(other[0]): out[n.target] = other[0]
+                break
+            if not (u.op == 'call_module' and isinstance(gm.get_submodule(u.target), nn.Identity)): break
+            cur = u
+    return out
+
+def _run_partners_first(gm:fx.GraphModule, x:torch.Tensor, partners:dict, values:dict=None)->dict:
+    "Run `gm` on `x` node by node, each layer's partner (and what it needs) before the layer; fills and returns `values`: {layer: the partner's value}"
+    interp, env, values = fx.Interpreter(gm), {}, {} if values is None else values
+    order = {n: i for i, n in enumerate(gm.graph.nodes)}
+    def run(n):
+        if n.op == 'placeholder': return x
+        args, kwargs = fx.node.map_arg((n.args, n.kwargs), env.__getitem__)
+        return getattr(interp, n.op)(n.target, args, kwargs)
+    def ensure(p):
+        for q in sorted(_ancestors(p) - set(env), key=order.get): env[q] = run(q)
+    for n in gm.graph.nodes:
+        if n.op == 'output': break
+        if n in env: continue
+        if n.op == 'call_module' and n.target in partners:
+            ensure(partners[n.target]); values[n.target] = env[partners[n.target]]
+        env[n] = run(n)
+    return values
+
+def _feedback_plan(new, reference, layers):
+    "(pruned graph, its partners, reference graph, its partners) for the layers of `layers` that feed a residual sum in both models; None when untraceable"
+    try: gn, gr = trace(new), trace(reference)
+    except UntraceableModelError: return None
+    pn, ref_nodes = _add_partners(gn, set(layers)), {n.name: n for n in gr.graph.nodes}
+    pn = {k: v for k, v in pn.items() if v.name in ref_nodes}
+    if not pn or sum(n.op == 'placeholder' for n in gn.graph.nodes) != 1: return None
+    return gn, pn, gr, {k: ref_nodes[v.name] for k, v in pn.items()}
+
 # %% ../nbs/02b_reconstruction.ipynb #884c95fc
 def _output_matches(pruned, reference, names, targets, x):
     "{name: reference channel of each output channel} for the layers `names`, which have fewer outputs than the reference's"
@@ -299,6 +353,7 @@ def reconstruct(pruned:nn.Module, # A model with some layers' input channels rem
                 layers=None, # Names of the layers to refit; None: every layer that lost inputs; 'downstream': every layer from the first change on
                 ridge:float=1e-3, # Relative ridge penalty
                 bias:bool=True, # Refit the bias too (else it is kept)
+                feedback:bool=True, # A layer whose output is added to a residual stream is fitted to the reference's sum: it also cancels the error the stream carries
                 progress:bool=False)->nn.Module:
     "A copy of `pruned` whose `layers` are refitted in sequence so that their outputs on `x` match `reference`'s (on the refitted network's own inputs)"
     # long on purpose: hooks and refits share the per-layer targets of one pass; the steps are the nested helpers
@@ -309,15 +364,19 @@ def reconstruct(pruned:nn.Module, # A model with some layers' input channels rem
     mods = dict(new.named_modules())
     for name in layers:
         if name not in mods or not isinstance(mods[name], (nn.Conv2d, nn.Linear)): raise ValueError(f"reconstruct: {name!r} is not a Conv2d or Linear layer of the pruned model")
-    targets, hooks = {}, []
+    targets, hooks, streams = {}, [], {}
+    plan = _feedback_plan(new, reference, layers) if feedback and layers else None
     def keep_out(name):
         def f(m, inp, out): targets[name] = _targets(m, out)
         return f
     try:
         for name in layers: hooks.append(reference.get_submodule(name).register_forward_hook(keep_out(name)))
-        reference(x.to(model_device(reference)))
+        xr = x.to(model_device(reference))
+        if plan: streams = _run_partners_first(plan[2], xr, plan[3])  # the residual stream each layer's output is added to
+        else: reference(xr)
     finally:
         for h in hooks: h.remove()
+    now = {}  # the same streams in the pruned model, as the refit pass reaches each layer
     keep = _output_matches(new, reference, [n for n in layers if mods[n].weight.shape[0] != reference.get_submodule(n).weight.shape[0]], targets, xd)
     rows = []
     bar = tqdm(total=len(layers), desc='reconstruct', disable=not progress, leave=False)
@@ -326,6 +385,8 @@ def reconstruct(pruned:nn.Module, # A model with some layers' input channels rem
             a = inp[0]
             X = _patches(m, a) if isinstance(m, nn.Conv2d) else a
             Y = targets[name].to(X.device)
+            if name in now and now[name].shape == streams[name].shape:  # the stream's error, to cancel
+                Y = Y + _targets(m, streams[name].to(Y.device) - now[name])
             if name in keep: Y = Y[:, keep[name].to(Y.device)]  # a layer with fewer outputs: its kept channels
             err0 = relative_l2(Y, _targets(m, _run(m, a)))
             if bias: W, b = ridge_fit(X, Y, ridge, bias=True)
@@ -339,7 +400,8 @@ def reconstruct(pruned:nn.Module, # A model with some layers' input channels rem
         return f
     try:
         for name in layers: hooks.append(mods[name].register_forward_pre_hook(refit(name)))
-        new(xd)
+        if plan: _run_partners_first(plan[0], xd, plan[1], now)  # the refit hooks read `now` as the pass fills it
+        else: new(xd)
     finally:
         for h in hooks: h.remove()
         bar.close()
