@@ -23,6 +23,7 @@ synthesised once per seed, cached, and its seconds are recorded apart). Variants
     n128          a synthetic batch of 128 inputs (32 optimised, 4 copies each) instead of 64 (twice the synthesis time)
     steps240      the synthetic batch optimised for 240 steps instead of 80 (three times the synthesis time)
     copies1       64 inputs optimised, none of them a copy (four times the synthesis time); copies1_steps240: both
+    n128_copies1_steps240  128 inputs optimised for 240 steps, none of them a copy (about twenty times the synthesis time)
     latency80/70  target_latency=0.8/0.7: the budget searched for by the clock (the target given is the search's floor); the row adds
                   the measured ratio of the chosen budget (`latency_search`) and an independent re-measurement (`latency_check`,
                   60 interleaved runs at batch 1 against the dense model)
@@ -40,6 +41,7 @@ VARIANTS = dict(base={}, nofeedback=dict(feedback=False), downstream=dict(refit=
                 agree99=dict(target_agreement=0.99), agree98=dict(target_agreement=0.98),
                 n128=dict(syn=dict(n=128)), n128_steps2=dict(syn=dict(n=128), steps=2),
                 steps240=dict(syn=dict(steps=240)), copies1=dict(syn=dict(copies=1)), copies1_steps240=dict(syn=dict(copies=1, steps=240)),
+                n128_copies1_steps240=dict(syn=dict(n=128, copies=1, steps=240)),
                 drop1=dict(drop_blocks=1), drop2=dict(drop_blocks=2), drop4=dict(drop_blocks=4), multiple8=dict(multiple=8),
                 rank_latency=dict(rank='latency'), latency80=dict(target_latency=0.8), latency70=dict(target_latency=0.7), rank_latency_multiple8=dict(rank='latency', multiple=8),
                 distill1_lr4=dict(distill=dict(minutes=1., lr=1e-4)),
