@@ -30,7 +30,7 @@ synthesised once per seed, cached, and its seconds are recorded apart). Variants
 
     python bench/strong_path.py --variants base,downstream --targets 0.6 --seeds 0 --n-test 2000 --out strong_path_2000
 
-Writes bench/results/<out>.json (`red_nb.evaluation.write_result`) after every row. One thread (torch.set_num_threads(1))."""
+Writes bench/results/<out>.json (`red_nb.evaluation.write_result`) after every row. One thread unless --threads says otherwise."""
 import time
 import torch
 
@@ -42,6 +42,13 @@ VARIANTS = dict(base={}, nofeedback=dict(feedback=False), downstream=dict(refit=
                 n128=dict(syn=dict(n=128)), n128_steps2=dict(syn=dict(n=128), steps=2),
                 steps240=dict(syn=dict(steps=240)), copies1=dict(syn=dict(copies=1)), copies1_steps240=dict(syn=dict(copies=1, steps=240)),
                 n128_copies1_steps240=dict(syn=dict(n=128, copies=1, steps=240)),
+                c16_copies1_steps240=dict(syn=dict(copies=1, steps=240, coarse=16)),
+                n128_c16_copies1_steps120=dict(syn=dict(n=128, copies=1, steps=120, coarse=16, coarse_frac=0.85)),
+                copies1_steps96=dict(syn=dict(copies=1, steps=96)), n128_copies2_steps96=dict(syn=dict(n=128, copies=2, steps=96)),
+                n128_steps192=dict(syn=dict(n=128, steps=192)), n128_copies1_steps48=dict(syn=dict(n=128, copies=1, steps=48)),
+                n128_copies1_steps32=dict(syn=dict(n=128, copies=1, steps=32)), n256_copies1_steps24=dict(syn=dict(n=256, copies=1, steps=24)),
+                n256_copies2_steps48=dict(syn=dict(n=256, copies=2, steps=48)),
+                n128_copies2_steps64=dict(syn=dict(n=128, copies=2, steps=64)), n256_steps96=dict(syn=dict(n=256, copies=4, steps=96)),
                 drop1=dict(drop_blocks=1), drop2=dict(drop_blocks=2), drop4=dict(drop_blocks=4), multiple8=dict(multiple=8),
                 rank_latency=dict(rank='latency'), latency80=dict(target_latency=0.8), latency70=dict(target_latency=0.7), rank_latency_multiple8=dict(rank='latency', multiple=8),
                 distill1_lr4=dict(distill=dict(minutes=1., lr=1e-4)),
@@ -79,7 +86,7 @@ def end_to_end(m, x, target, X, Y, p0, dense, a, env):
         finally:
             if old is None: os.environ.pop('XDG_CACHE_HOME')
             else: os.environ['XDG_CACHE_HOME'] = old
-    write_result(RESULTS/f'{a.out}.json', a.out, rows, dict(n_test=a.n_test, dense_acc=dense, threads=1,
+    write_result(RESULTS/f'{a.out}.json', a.out, rows, dict(n_test=a.n_test, dense_acc=dense, threads=a.threads,
                  title=f"ResNet-56: red(target_macs={target}, reconstruct=True) end to end, with an empty cache and with the batch cached"), seeds=[0], env=env)
 
 def main():
@@ -90,10 +97,11 @@ def main():
     p.add_argument('--n-test', type=int, default=2000, help='first test images to evaluate on')
     p.add_argument('--depth', type=int, default=56, help='CIFAR ResNet depth (20, 32, 44, 56, 110)')
     p.add_argument('--out', default='strong_path', help='result name (bench/results/<out>.json)')
+    p.add_argument('--threads', type=int, default=1, help='torch threads (the end-to-end timing is also meaningful at the machine\'s core count)')
     p.add_argument('--end-to-end', action='store_true', help="instead: time red(model, x, target_macs=<first target>, reconstruct=True) with red's "
                    "other defaults, once with an empty synthetic-batch cache and once with it filled")
     a = p.parse_args()
-    torch.set_num_threads(1)
+    torch.set_num_threads(a.threads)
     from red_nb.core import cifar_resnet, cifar10
     from red_nb.evaluation import red, environment, write_result, latency_ratio
     from red_nb.reconstruction import synthetic_batch
@@ -114,7 +122,7 @@ def main():
         return batches[key]
     rows = []
     if a.end_to_end: return end_to_end(m, x, float(a.targets.split(',')[0]), X, Y, p0, dense, a, env)
-    settings = dict(n_test=a.n_test, dense_acc=dense, threads=1,
+    settings = dict(n_test=a.n_test, dense_acc=dense, threads=a.threads,
                     depth=a.depth,
                     title=f"ResNet-{a.depth}, first {a.n_test} test images (dense {dense:.2%}): the strong path and its levers")
     for v in a.variants.split(','):

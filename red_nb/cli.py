@@ -167,7 +167,7 @@ def accuracy_lines(dense:nn.Module, # The model before compression
     return lines
 
 # %% ../nbs/07_cli.ipynb #89bacc72
-DEFAULT_TARGET = 0.8  # the fraction of the multiplications `red_nb compress` keeps by default
+DEFAULT_TARGET = 0.7  # the fraction of the multiplications `red_nb compress` keeps by default
 
 def bn_statistics(model:nn.Module)->bool:
     "True when `model` holds a BatchNorm with running statistics, from which the data-free budget synthesises its inputs"
