@@ -24,6 +24,9 @@ synthesised once per seed, cached, and its seconds are recorded apart). Variants
     steps240      the synthetic batch optimised for 240 steps instead of 80 (three times the synthesis time)
     copies1       64 inputs optimised, none of them a copy (four times the synthesis time); copies1_steps240: both
     n128_copies1_steps240  128 inputs optimised for 240 steps, none of them a copy (about twenty times the synthesis time)
+    copies1_steps96, n128_copies2_steps96, n128_steps192, n128_copies1_steps48, n128_copies1_steps32, n256_copies1_steps24
+                  one synthesis budget (about 6,100 input-steps, `n / copies x steps`) spent in different ways; n128_copies1_steps48
+                  is the default batch; c16_copies1_steps240: 64 inputs x 240 steps, 90 % of them at 16x16 (`coarse=16`)
     latency80/70  target_latency=0.8/0.7: the budget searched for by the clock (the target given is the search's floor); the row adds
                   the measured ratio of the chosen budget (`latency_search`) and an independent re-measurement (`latency_check`,
                   60 interleaved runs at batch 1 against the dense model)
@@ -43,12 +46,9 @@ VARIANTS = dict(base={}, nofeedback=dict(feedback=False), downstream=dict(refit=
                 steps240=dict(syn=dict(steps=240)), copies1=dict(syn=dict(copies=1)), copies1_steps240=dict(syn=dict(copies=1, steps=240)),
                 n128_copies1_steps240=dict(syn=dict(n=128, copies=1, steps=240)),
                 c16_copies1_steps240=dict(syn=dict(copies=1, steps=240, coarse=16)),
-                n128_c16_copies1_steps120=dict(syn=dict(n=128, copies=1, steps=120, coarse=16, coarse_frac=0.85)),
                 copies1_steps96=dict(syn=dict(copies=1, steps=96)), n128_copies2_steps96=dict(syn=dict(n=128, copies=2, steps=96)),
                 n128_steps192=dict(syn=dict(n=128, steps=192)), n128_copies1_steps48=dict(syn=dict(n=128, copies=1, steps=48)),
                 n128_copies1_steps32=dict(syn=dict(n=128, copies=1, steps=32)), n256_copies1_steps24=dict(syn=dict(n=256, copies=1, steps=24)),
-                n256_copies2_steps48=dict(syn=dict(n=256, copies=2, steps=48)),
-                n128_copies2_steps64=dict(syn=dict(n=128, copies=2, steps=64)), n256_steps96=dict(syn=dict(n=256, copies=4, steps=96)),
                 drop1=dict(drop_blocks=1), drop2=dict(drop_blocks=2), drop4=dict(drop_blocks=4), multiple8=dict(multiple=8),
                 rank_latency=dict(rank='latency'), latency80=dict(target_latency=0.8), latency70=dict(target_latency=0.7), rank_latency_multiple8=dict(rank='latency', multiple=8),
                 distill1_lr4=dict(distill=dict(minutes=1., lr=1e-4)),
