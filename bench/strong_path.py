@@ -27,6 +27,9 @@ synthesised once per seed, cached, and its seconds are recorded apart). Variants
     copies1_steps96, n128_copies2_steps96, n128_steps192, n128_copies1_steps48, n128_copies1_steps32, n256_copies1_steps24
                   one synthesis budget (about 6,100 input-steps, `n / copies x steps`) spent in different ways; n128_copies1_steps48
                   is the default batch; c16_copies1_steps240: 64 inputs x 240 steps, 90 % of them at 16x16 (`coarse=16`)
+    pool1024_distill5     distill5_features on a `synthetic_pool` of 1024 inputs (the seed's batch and seven more, seeds derived from it)
+    real128, real1024     a ceiling, not a data-free run: the refit batch is 128 / 1024 *real* CIFAR-10 training images (no labels),
+                          drawn with the seed, instead of the synthetic batch; real1024_distill5: and distill5_features on them
     latency80/70  target_latency=0.8/0.7: the budget searched for by the clock (the target given is the search's floor); the row adds
                   the measured ratio of the chosen budget (`latency_search`) and an independent re-measurement (`latency_check`,
                   60 interleaved runs at batch 1 against the dense model)
@@ -55,7 +58,16 @@ VARIANTS = dict(base={}, nofeedback=dict(feedback=False), downstream=dict(refit=
                 **{f'distill{m}_features': dict(distill=dict(minutes=float(m), lr=1e-4, features=1.)) for m in (1, 2, 5, 10)},
                 **{f'distill{m}_fresh': dict(distill=dict(minutes=float(m), lr=1e-4, features=1., fresh=0.3)) for m in (2, 5)},
                 **{f'distill{m}_adversarial': dict(distill=dict(minutes=float(m), lr=1e-4, features=1., fresh=0.3, adversarial=1.)) for m in (2, 5)},
-                steps2_distill5_features=dict(steps=2, distill=dict(minutes=5., lr=1e-4, features=1.)))
+                steps2_distill5_features=dict(steps=2, distill=dict(minutes=5., lr=1e-4, features=1.)),
+                pool1024_distill5=dict(distill=dict(minutes=5., lr=1e-4, features=1., inputs=1024)),
+                real128=dict(real=128), real1024=dict(real=1024), real1024_distill5=dict(real=1024, distill=dict(minutes=5., lr=1e-4, features=1.)))
+
+def real_batch(n, seed):
+    "`n` real CIFAR-10 training images (normalised, no labels, no augmentation) drawn with `seed`: the ceiling of a synthetic batch"
+    from red_nb.core import cifar10
+    ds = cifar10(train=True, augment=False)
+    idx = torch.randperm(len(ds), generator=torch.Generator().manual_seed(seed))[:n]
+    return torch.stack([ds[i][0] for i in idx.tolist()])
 
 @torch.no_grad()
 def predictions(model, x, bs=500):
@@ -128,7 +140,9 @@ def main():
     for v in a.variants.split(','):
         for target in (float(t) for t in a.targets.split(',')):
             for s in seeds:
-                kw = dict(VARIANTS[v]); xs = batch(s, kw.pop('syn', {}))
+                kw = dict(VARIANTS[v]); real = kw.pop('real', None)
+                xs = real_batch(real, s) if real else batch(s, kw.pop('syn', {}))
+                if isinstance(kw.get('distill'), dict) and 'inputs' in kw['distill']: kw['distill'] = dict(kw['distill'], seed=s)  # the pool's seeds follow the batch's
                 t = time.perf_counter()
                 r = red(m, x, target_macs=target, reconstruct=xs, separate=None, latency=None, progress=False, **kw)
                 sec = time.perf_counter() - t

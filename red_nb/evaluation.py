@@ -27,7 +27,7 @@ from .merging import merge_neurons
 from .budget import saliency_prune, budget_blockers, blocker_summary
 from .channels import channel_groups
 from .separation import separate_convs, saved_bytes
-from .reconstruction import synthetic_batch, synthetic_saliency, augment_batch, distill as distil, reconstruct as refit
+from .reconstruction import synthetic_batch, synthetic_pool, synthetic_saliency, augment_batch, distill as distil, reconstruct as refit
 from .depth import drop_blocks
 from .clock import RUNTIMES, latency_table, ort_callable
 
@@ -202,8 +202,10 @@ def _reconstruct(m, ctx): new = _refit(m, ctx); return new, take_report(new, 're
 def _distill(m, ctx):
     new = copy.deepcopy(m)
     kw = dict(ctx.distill) if isinstance(ctx.distill, dict) else dict(minutes=ctx.distill)
+    inputs, x = kw.pop('inputs', None), _synthetic(ctx)
+    if inputs: x = synthetic_pool(ctx.dense, inputs, x=x, seed=kw.get('seed', 0), progress=ctx.progress)  # more synthetic batches, each cached
     teacher = ctx.dense if kw.get('fresh') else ctx.models['fold']  # fresh inputs match the BatchNorm statistics: the unfolded model
-    hist = distil(new, teacher, _synthetic(ctx), progress=ctx.progress, **kw)
+    hist = distil(new, teacher, x, progress=ctx.progress, **kw)
     return new, hist
 def _separate(m, ctx):
     new = separate_convs(m, ctx.x, mode=ctx.separate, check=False, progress=ctx.progress)  # checked by `red` as a whole
@@ -224,13 +226,16 @@ def red_stages(tau:float=0., scaled:bool=False, target_macs:float=None, reconstr
 def _real(v)->bool: return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
 
 def _check_distill(distill):
-    "Raise a ValueError unless `distill` is None, minutes > 0, or a dict of `distill` arguments (minutes > 0)"
+    "Raise a ValueError unless `distill` is None, minutes > 0, or a dict of `distill` arguments (minutes > 0) and `inputs` (the size of its `synthetic_pool`)"
     import inspect
-    known = set(inspect.signature(distil).parameters) - {'student', 'teacher', 'x', 'progress'}
+    known = set(inspect.signature(distil).parameters) - {'student', 'teacher', 'x', 'progress'} | {'inputs'}
     if isinstance(distill, dict):
         unknown = sorted(set(distill) - known)
         if unknown: raise ValueError(f"distill: {unknown} are not arguments of `distill` (known: {sorted(known)})")
         if 'minutes' in distill: _check_distill(distill['minutes'])
+        n = distill.get('inputs')
+        if n is not None and not (isinstance(n, int) and not isinstance(n, bool) and n >= 1):
+            raise ValueError(f"distill: inputs is the number of synthetic inputs to distil on (`synthetic_pool`), a positive integer; got {n!r}")
     elif distill is not None and not (_real(distill) and distill > 0):
         raise ValueError(f"distill is a time budget in minutes: a number > 0, or a dict of `distill` arguments (None: off); got {distill!r}")
 

@@ -8,7 +8,7 @@ Docs: https://red-nb.github.io/red_nb/reconstruction.html.md"""
 __all__ = ['SYNTHESIS_VERSION', 'channel_moments', 'bn_matching_loss', 'smooth_noise', 'total_variation', 'expand_batch',
            'synthetic_batch', 'weights_hash', 'synthetic_cache_dir', 'synthetic_cache_path', 'ridge_fit', 'reconstruct',
            'plot_batch', 'plot_refit', 'synthetic_saliency', 'augment_batch', 'block_outputs', 'fresh_inputs',
-           'distill']
+           'distill', 'synthetic_pool']
 
 # %% ../nbs/02b_reconstruction.ipynb #436c1916
 import copy, time, os, json, math, hashlib, warnings
@@ -610,3 +610,23 @@ def distill(student:nn.Module, # The compressed model, trained in place (left in
         restore(); student.eval(); bar.close()
     extra = (f", features={features}" if features else '') + (f", fresh={fresh}" if fresh else '') + (f", adversarial={adversarial}" if adversarial else '')
     return Report(rows, title=f"distill({loss}, lr={lr}{extra}): {step} steps in {time.perf_counter() - t0:.1f} s, {len(pool)} inputs ({syn:.0f} s synthesising)")
+
+# %% ../nbs/02b_reconstruction.ipynb #470064a7
+def synthetic_pool(model:nn.Module, # The dense model, *unfolded* (its BatchNorms hold the statistics); left untouched
+                   n:int, # Number of inputs in all
+                   x:torch.Tensor=None, # The batch the pool starts with (e.g. the refit's); default: `synthetic_batch(model, seed=seed)`
+                   seed:int=0, # The batches after the first are synthesised with the seeds 1000 * (seed + 1) + i, i = 1, 2, ...
+                   cache=True, # As in `synthetic_batch`: each batch is read from the cache or stored there
+                   progress:bool=True,
+                   **kwargs, # Other `synthetic_batch` settings of the added batches (default: its defaults, with `n` = the size of `x`)
+                  )->torch.Tensor:
+    "`n` synthetic inputs: `x` (or the batch of `seed`), then more `synthetic_batch`es of other seeds, cut to `n`"
+    if not (isinstance(n, int) and not isinstance(n, bool) and n >= 1): raise ValueError(f"synthetic_pool: n is a number of inputs, a positive integer; got {n!r}")
+    if x is None: x = synthetic_batch(model, seed=seed, cache=cache, progress=progress, **kwargs)
+    kwargs = dict(dict(n=len(x), shape=tuple(x.shape[1:]), device=x.device), **kwargs)
+    parts, have, i = [x.detach()], len(x), 0
+    while have < n:
+        i += 1
+        parts.append(synthetic_batch(model, seed=1000 * (seed + 1) + i, cache=cache, progress=progress, **kwargs).detach())
+        have += len(parts[-1])
+    return torch.cat(parts)[:n]
