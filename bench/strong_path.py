@@ -28,6 +28,9 @@ synthesised once per seed, cached, and its seconds are recorded apart). Variants
                   one synthesis budget (about 6,100 input-steps, `n / copies x steps`) spent in different ways; n128_copies1_steps48
                   is the default batch; c16_copies1_steps240: 64 inputs x 240 steps, 90 % of them at 16x16 (`coarse=16`)
     pool1024_distill5     distill5_features on a `synthetic_pool` of 1024 inputs (the seed's batch and seven more, seeds derived from it)
+    dipool1024_distillM   distillM_features on a `synthetic_pool` of 1024 inputs synthesised DeepInversion-style: each batch 200 steps
+                          with the cross-entropy to balanced labels and jittered views (`synthesis=dict(steps=200, ce=1., jitter=True)`;
+                          about four times the cost of the default batch), M = 5, 10, 20 minutes
     real128, real1024     a ceiling, not a data-free run: the refit batch is 128 / 1024 *real* CIFAR-10 training images (no labels),
                           drawn with the seed, instead of the synthetic batch; real1024_distill5: and distill5_features on them
     latency80/70  target_latency=0.8/0.7: the budget searched for by the clock (the target given is the search's floor); the row adds
@@ -60,6 +63,8 @@ VARIANTS = dict(base={}, nofeedback=dict(feedback=False), downstream=dict(refit=
                 **{f'distill{m}_adversarial': dict(distill=dict(minutes=float(m), lr=1e-4, features=1., fresh=0.3, adversarial=1.)) for m in (2, 5)},
                 steps2_distill5_features=dict(steps=2, distill=dict(minutes=5., lr=1e-4, features=1.)),
                 pool1024_distill5=dict(distill=dict(minutes=5., lr=1e-4, features=1., inputs=1024)),
+                **{f'dipool1024_distill{m}': dict(distill=dict(minutes=float(m), lr=1e-4, features=1., inputs=1024, synthesis=dict(steps=200, ce=1., jitter=True)))
+                   for m in (5, 10, 20)},
                 real128=dict(real=128), real1024=dict(real=1024), real1024_distill5=dict(real=1024, distill=dict(minutes=5., lr=1e-4, features=1.)))
 
 def real_batch(n, seed):

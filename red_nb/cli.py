@@ -169,7 +169,7 @@ def accuracy_lines(dense:nn.Module, # The model before compression
 
 # %% ../nbs/07_cli.ipynb #89bacc72
 DEFAULT_TARGET = 0.7  # the fraction of the multiplications `red_nb compress` keeps by default
-DISTILL = dict(lr=1e-4, features=1., inputs=1024)  # what `red_nb compress --distill M` runs for M minutes: the settings measured best (evaluation page)
+DISTILL = dict(lr=1e-4, features=1., inputs=1024, synthesis=dict(steps=200, ce=1., jitter=True))  # what `red_nb compress --distill M` runs for M minutes: the settings measured best (evaluation page)
 
 def bn_statistics(model:nn.Module)->bool:
     "True when `model` holds a BatchNorm with running statistics, from which the data-free budget synthesises its inputs"
@@ -214,7 +214,7 @@ def compress(model:str='resnet56', # A CIFAR ResNet name, a torchvision model na
              rank:str='macs', # With --target-macs: weigh each channel's saliency against its multiplications (macs) or the milliseconds the clock says it costs (latency)
              target_agreement:float=None, # Instead of a fixed --target-macs: the largest reduction whose top-1 agreement with the input on held-out synthetic inputs stays at this (--target-macs is then the floor)
              target_latency:float=None, # Instead of a fixed --target-macs: the smallest reduction whose measured batch-1 latency is at most this fraction of the input's (--target-macs is then the floor)
-             distill:float=None, # Minutes of distillation to the input's outputs after the refit, on 1024 synthetic inputs (`DISTILL`; their synthesis, once per model, is cached)
+             distill:float=None, # Minutes of distillation to the input's outputs after the refit, on 1024 synthetic inputs (`DISTILL`; their synthesis, tens of minutes on a CPU, is cached per model)
              separate:str='auto', # Separation mode: auto (split where a layer is measured faster and the whole network no slower), macs, latency, or none
              drop_blocks:int=None, # Remove up to this many whole residual blocks, judged on inputs synthesised from the BN statistics (data-free)
              format:str='state', # Output file type: state (red_nb's own, read by load_model), pt2 (torch.export) or onnx (ONNX Runtime); pt2 and onnx run without red_nb

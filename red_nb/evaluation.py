@@ -202,8 +202,11 @@ def _reconstruct(m, ctx): new = _refit(m, ctx); return new, take_report(new, 're
 def _distill(m, ctx):
     new = copy.deepcopy(m)
     kw = dict(ctx.distill) if isinstance(ctx.distill, dict) else dict(minutes=ctx.distill)
-    inputs, x = kw.pop('inputs', None), _synthetic(ctx)
-    if inputs: x = synthetic_pool(ctx.dense, inputs, x=x, seed=kw.get('seed', 0), progress=ctx.progress)  # more synthetic batches, each cached
+    inputs, syn = kw.pop('inputs', None), kw.pop('synthesis', None)
+    x = _synthetic(ctx)  # the refit's batch
+    if inputs or syn:  # a pool: the refit's batch and more, or with `synthesis` batches of those settings only; each batch cached
+        x = synthetic_pool(ctx.dense, inputs or len(x), x=None if syn else x, seed=kw.get('seed', 0), progress=ctx.progress,
+                          **dict(shape=tuple(ctx.x.shape[1:]), device=ctx.x.device) | (syn or {}))
     teacher = ctx.dense if kw.get('fresh') else ctx.models['fold']  # fresh inputs match the BatchNorm statistics: the unfolded model
     hist = distil(new, teacher, x, progress=ctx.progress, **kw)
     return new, hist
@@ -226,9 +229,9 @@ def red_stages(tau:float=0., scaled:bool=False, target_macs:float=None, reconstr
 def _real(v)->bool: return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
 
 def _check_distill(distill):
-    "Raise a ValueError unless `distill` is None, minutes > 0, or a dict of `distill` arguments (minutes > 0) and `inputs` (the size of its `synthetic_pool`)"
+    "Raise a ValueError unless `distill` is None, minutes > 0, or a dict of `distill` arguments (minutes > 0), `inputs` (the size of its `synthetic_pool`) and `synthesis` (the pool's `synthetic_batch` settings)"
     import inspect
-    known = set(inspect.signature(distil).parameters) - {'student', 'teacher', 'x', 'progress'} | {'inputs'}
+    known = set(inspect.signature(distil).parameters) - {'student', 'teacher', 'x', 'progress'} | {'inputs', 'synthesis'}
     if isinstance(distill, dict):
         unknown = sorted(set(distill) - known)
         if unknown: raise ValueError(f"distill: {unknown} are not arguments of `distill` (known: {sorted(known)})")
@@ -236,6 +239,9 @@ def _check_distill(distill):
         n = distill.get('inputs')
         if n is not None and not (isinstance(n, int) and not isinstance(n, bool) and n >= 1):
             raise ValueError(f"distill: inputs is the number of synthetic inputs to distil on (`synthetic_pool`), a positive integer; got {n!r}")
+        syn, free = distill.get('synthesis'), set(inspect.signature(synthetic_batch).parameters) - {'model', 'n', 'seed', 'cache', 'progress', 'device'}
+        if syn is not None and not (isinstance(syn, dict) and set(syn) <= free):
+            raise ValueError(f"distill: synthesis is a dict of `synthetic_batch` settings for the pool's batches ({sorted(free)}); got {syn!r}")
     elif distill is not None and not (_real(distill) and distill > 0):
         raise ValueError(f"distill is a time budget in minutes: a number > 0, or a dict of `distill` arguments (None: off); got {distill!r}")
 
